@@ -1,0 +1,1 @@
+namespace StaticGraph; internal static class PlaceholderCudnn { }
