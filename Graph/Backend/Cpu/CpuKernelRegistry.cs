@@ -1,0 +1,46 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+
+namespace StaticGraph.Backend.Cpu;
+
+/// <summary>
+/// Finds the CPU kernel of an op type: a class marked <see cref="CpuKernelForAttribute"/> in the
+/// op's own assembly. Defining an op and its kernel is all it takes; nothing central to edit.
+/// </summary>
+public static class CpuKernelRegistry
+{
+    private static readonly ConcurrentDictionary<Type, ConstructorInfo> Kernels = new();
+    private static readonly ConcurrentDictionary<Assembly, bool> Scanned = new();
+
+    /// <summary>Creates the kernel of <paramref name="args"/>' node.</summary>
+    public static CpuKernel Create(CpuKernelArgs args)
+    {
+        var opType = args.Node.Op.GetType();
+        Scan(opType.Assembly);
+        Scan(typeof(CpuKernelRegistry).Assembly);
+        if (!Kernels.TryGetValue(opType, out var ctor))
+            throw new NotSupportedException($"the CPU backend has no kernel for op '{args.Node.Op.Name}' ({opType.FullName}) of {args.Node}");
+        try
+        {
+            return (CpuKernel)ctor.Invoke([args]);
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            throw e.InnerException;
+        }
+    }
+
+    private static void Scan(Assembly assembly)
+    {
+        if (!Scanned.TryAdd(assembly, true)) return;
+        foreach (var type in assembly.GetTypes())
+        {
+            foreach (var attr in type.GetCustomAttributes<CpuKernelForAttribute>())
+            {
+                var ctor = type.GetConstructor(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance, [typeof(CpuKernelArgs)])
+                    ?? throw new InvalidOperationException($"CPU kernel {type.FullName} needs a constructor taking CpuKernelArgs");
+                Kernels[attr.OpType] = ctor;
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+namespace StaticGraph.Backend.Cpu;
+
+/// <summary>A body of parallel work: task indices are a fixed partition chosen by the kernel.</summary>
+public interface IParallelBody
+{
+    /// <summary>Runs task <paramref name="task"/> on worker <paramref name="worker"/> (0 = the calling thread).</summary>
+    void Execute(int task, int worker);
+}
+
+/// <summary>
+/// A fixed set of threads that run the tasks of one kernel at a time. Kernels split their work
+/// into a partition that does not depend on the thread count, and reductions combine partial
+/// results in task order, so results are bitwise identical whatever the number of threads.
+/// The calling thread works too; nothing is allocated per call.
+/// </summary>
+public sealed class CpuWorkers : IDisposable
+{
+    private readonly Thread[] _threads;
+    private readonly SemaphoreSlim _start = new(0);
+    private readonly ManualResetEventSlim _done = new(false);
+    private IParallelBody? _body;
+    private int _taskCount;
+    private int _nextTask;
+    private int _running;
+    private Exception? _failure;
+    private volatile bool _disposed;
+
+    /// <summary>Starts <paramref name="count"/> - 1 background threads (the caller is the last worker).</summary>
+    public CpuWorkers(int count)
+    {
+        Count = Math.Max(1, count);
+        _threads = new Thread[Count - 1];
+        for (var i = 0; i < _threads.Length; i++)
+        {
+            var worker = i + 1;
+            _threads[i] = new Thread(() => Loop(worker)) { IsBackground = true, Name = $"cpu-worker-{worker}" };
+            _threads[i].Start();
+        }
+    }
+
+    /// <summary>Number of workers, the calling thread included.</summary>
+    public int Count { get; }
+
+    /// <summary>Runs tasks 0..taskCount-1 of <paramref name="body"/> and returns when all are done.</summary>
+    public void For(int taskCount, IParallelBody body)
+    {
+        if (taskCount <= 0) return;
+        if (Count == 1 || taskCount == 1)
+        {
+            for (var t = 0; t < taskCount; t++) body.Execute(t, 0);
+            return;
+        }
+        _body = body;
+        _taskCount = taskCount;
+        _nextTask = 0;
+        _failure = null;
+        var helpers = Math.Min(_threads.Length, taskCount - 1);
+        _running = helpers + 1;
+        _done.Reset();
+        _start.Release(helpers);
+        Work(0);
+        _done.Wait();
+        _body = null;
+        if (_failure is not null) throw new AggregateException("a parallel kernel task failed", _failure);
+    }
+
+    private void Loop(int worker)
+    {
+        while (true)
+        {
+            _start.Wait();
+            if (_disposed) return;
+            Work(worker);
+        }
+    }
+
+    private void Work(int worker)
+    {
+        try
+        {
+            int t;
+            while ((t = Interlocked.Increment(ref _nextTask) - 1) < _taskCount) _body!.Execute(t, worker);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _failure, e, null);
+            _nextTask = int.MaxValue / 2;
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _running) == 0) _done.Set();
+        }
+    }
+
+    /// <summary>Stops the background threads.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        if (_threads.Length > 0) _start.Release(_threads.Length);
+        foreach (var t in _threads) t.Join();
+        _start.Dispose();
+        _done.Dispose();
+    }
+}

@@ -1,0 +1,75 @@
+namespace StaticGraph.Backend.Cpu;
+
+/// <summary>
+/// The iteration layout of a broadcasting elementwise op: output dimensions with each operand's
+/// element strides (0 along broadcast axes), adjacent dimensions merged where every operand stays
+/// contiguous across them, so that the innermost loop is as long as possible.
+/// </summary>
+internal sealed class ElementwiseLayout
+{
+    /// <summary>Elements of work per parallel task: a fixed partition, independent of the thread count.</summary>
+    public const int ElementsPerTask = 1 << 15;
+
+    public ElementwiseLayout(Shape output, params Shape[] operands)
+    {
+        var rank = output.Rank;
+        var dims = output.ToArray().ToList();
+        var strides = operands.Select(s => BroadcastStrides(s, output)).ToList();
+        // Merge dimension i into i+1 when every operand's stride pattern allows treating them as one.
+        for (var i = dims.Count - 2; i >= 0; i--)
+        {
+            var canMerge = strides.All(st => st[i] == st[i + 1] * dims[i + 1] || (st[i] == 0 && st[i + 1] == 0));
+            if (!canMerge) continue;
+            dims[i + 1] *= dims[i];
+            dims.RemoveAt(i);
+            foreach (var st in strides) st.RemoveAt(i);
+        }
+        if (rank == 0)
+        {
+            dims.Add(1);
+            foreach (var st in strides) st.Add(0);
+        }
+        Dims = [.. dims];
+        Strides = strides.Select(s => s.ToArray()).ToArray();
+        Inner = Dims[^1];
+        Rows = output.ElementCount / Inner;
+        RowsPerTask = (int)Math.Max(1, ElementsPerTask / Inner);
+        Tasks = (int)((Rows + RowsPerTask - 1) / RowsPerTask);
+    }
+
+    public long[] Dims { get; }
+
+    /// <summary>Strides[operand][dim].</summary>
+    public long[][] Strides { get; }
+
+    public long Inner { get; }
+
+    public long Rows { get; }
+
+    public int RowsPerTask { get; }
+
+    public int Tasks { get; }
+
+    /// <summary>The element offset of row <paramref name="row"/>'s start in operand <paramref name="operand"/>.</summary>
+    public long RowOffset(int operand, long row)
+    {
+        long offset = 0;
+        var st = Strides[operand];
+        for (var d = Dims.Length - 2; d >= 0; d--)
+        {
+            offset += row % Dims[d] * st[d];
+            row /= Dims[d];
+        }
+        return offset;
+    }
+
+    private static List<long> BroadcastStrides(Shape operand, Shape output)
+    {
+        var result = new List<long>(new long[output.Rank]);
+        var own = operand.Strides();
+        var lead = output.Rank - operand.Rank;
+        for (var i = 0; i < operand.Rank; i++)
+            result[lead + i] = operand[i] == 1 && output[lead + i] != 1 ? 0 : own[i];
+        return result;
+    }
+}

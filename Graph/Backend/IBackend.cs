@@ -1,0 +1,17 @@
+namespace StaticGraph.Backend;
+
+/// <summary>Turns programs into executables on one kind of device.</summary>
+public interface IBackend
+{
+    /// <summary>A short name ("cpu", "cuda").</summary>
+    string Name { get; }
+
+    /// <summary>Compiles <paramref name="program"/>: plans memory, prepares kernels, initialises variables.</summary>
+    IExecutable Compile(Program program, CompileOptions options);
+}
+
+/// <summary>Options for <see cref="IBackend.Compile"/>.</summary>
+/// <param name="Seed">The run's seed: the Philox key of every random op and initialiser.</param>
+/// <param name="Threads">CPU threads (0: all cores).</param>
+/// <param name="ShareVariablesWith">Another executable whose variables this one reads and writes (inference beside training).</param>
+public sealed record CompileOptions(ulong Seed = 0, int Threads = 0, IExecutable? ShareVariablesWith = null);

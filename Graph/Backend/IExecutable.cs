@@ -1,0 +1,29 @@
+namespace StaticGraph.Backend;
+
+/// <summary>A compiled program: feed inputs, run, read fetches and variables.</summary>
+public interface IExecutable : IDisposable
+{
+    /// <summary>The program this executes.</summary>
+    Program Program { get; }
+
+    /// <summary>
+    /// Training steps completed: the counter word of every random draw and the schedule's argument.
+    /// Settable so that a resumed run continues where it stopped.
+    /// </summary>
+    long Step { get; set; }
+
+    /// <summary>Copies a value into the input named <paramref name="name"/>.</summary>
+    void SetInput<T>(string name, ReadOnlySpan<T> values) where T : unmanaged;
+
+    /// <summary>Runs the program once; a training program then applies its updates and advances <see cref="Step"/>.</summary>
+    void Run();
+
+    /// <summary>Copies out a fetched node's value (or a variable's) after a run.</summary>
+    T[] Read<T>(Node node) where T : unmanaged;
+
+    /// <summary>Copies out a variable's value by name.</summary>
+    T[] ReadVariable<T>(string name) where T : unmanaged;
+
+    /// <summary>Overwrites a variable's value by name (checkpoint restore).</summary>
+    void WriteVariable<T>(string name, ReadOnlySpan<T> values) where T : unmanaged;
+}

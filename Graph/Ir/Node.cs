@@ -1,0 +1,45 @@
+namespace StaticGraph;
+
+/// <summary>
+/// One SSA value of a graph: an op applied to earlier nodes. Immutable; created only by
+/// <see cref="GraphBuilder"/>, which infers and checks its type.
+/// </summary>
+public sealed class Node
+{
+    internal Node(int id, Op op, Node[] inputs, TensorType type, string? name, GraphBuilder owner)
+    {
+        Id = id;
+        Op = op;
+        Inputs = inputs;
+        Type = type;
+        Name = name;
+        Owner = owner;
+    }
+
+    /// <summary>Position in the builder; also the SSA name %Id.</summary>
+    public int Id { get; }
+
+    /// <summary>The operation.</summary>
+    public Op Op { get; }
+
+    /// <summary>The operands.</summary>
+    public IReadOnlyList<Node> Inputs { get; }
+
+    /// <summary>Dtype and shape of the value.</summary>
+    public TensorType Type { get; }
+
+    /// <summary>A qualified name for inputs, variables and random draws; otherwise null.</summary>
+    public string? Name { get; }
+
+    /// <summary>The builder this node belongs to.</summary>
+    public GraphBuilder Owner { get; }
+
+    /// <summary>Shorthand for Type.Shape.</summary>
+    public Shape Shape => Type.Shape;
+
+    /// <summary>Shorthand for Type.DType.</summary>
+    public DType DType => Type.DType;
+
+    /// <summary>The SSA name, %Id.</summary>
+    public override string ToString() => "%" + Id;
+}

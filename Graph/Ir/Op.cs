@@ -1,0 +1,60 @@
+namespace StaticGraph;
+
+/// <summary>
+/// The definition of one primitive operation: its type rule (shapes and dtypes, checked when a
+/// node is built) and its gradient rule, expressed as graph ops so that the backward pass is an
+/// ordinary graph. Kernels live per backend and are found by the op's type.
+/// </summary>
+public abstract class Op
+{
+    /// <summary>The op's name in listings, e.g. "conv2d".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Attributes in listings, e.g. "stride=1 pad=1"; empty when there are none.</summary>
+    public virtual string Attributes => "";
+
+    /// <summary>The output type for these input types; call <see cref="Fail"/> when they are wrong.</summary>
+    public abstract TensorType InferType(IReadOnlyList<TensorType> inputs);
+
+    /// <summary>
+    /// Gradients with respect to each input, given the gradient of the output, built as new nodes
+    /// with <paramref name="b"/>. A null entry means no gradient flows to that input.
+    /// </summary>
+    public abstract Node?[] Gradient(GraphBuilder b, Node node, Node outputGradient);
+
+    /// <summary>True when the output is the first input's bytes reinterpreted (reshape): no copy, no buffer.</summary>
+    public virtual bool AliasesFirstInput => false;
+
+    /// <summary>Throws the type-rule failure; the builder adds the node and its inputs to the message.</summary>
+    protected static Exception Fail(string expectation) => new OpTypeException(expectation);
+
+    /// <summary>Checks the number of inputs.</summary>
+    protected static void ExpectArity(IReadOnlyList<TensorType> inputs, int count)
+    {
+        if (inputs.Count != count) throw Fail($"expected {count} input(s), got {inputs.Count}");
+    }
+
+    /// <summary>Checks that an input has a floating-point dtype.</summary>
+    protected static void ExpectFloat(TensorType t, string what)
+    {
+        if (!t.DType.IsFloat()) throw Fail($"expected {what} to be floating point, got {t}");
+    }
+
+    /// <summary>Checks that an input has the given rank.</summary>
+    protected static void ExpectRank(TensorType t, int rank, string what)
+    {
+        if (t.Shape.Rank != rank) throw Fail($"expected {what} of rank {rank}, got {t}");
+    }
+
+    /// <summary>Checks that two inputs share a dtype.</summary>
+    protected static void ExpectSameDType(TensorType a, TensorType b, string what)
+    {
+        if (a.DType != b.DType) throw Fail($"expected {what} to have the same dtype, got {a} and {b}");
+    }
+
+    /// <summary>A gradient rule for ops that have none (integer outputs, random draws).</summary>
+    protected static Node?[] NoGradient(Node node) => new Node?[node.Inputs.Count];
+}
+
+/// <summary>Raised by an op's type rule; the builder turns it into a <see cref="GraphBuildException"/>.</summary>
+public sealed class OpTypeException(string expectation) : Exception(expectation);
