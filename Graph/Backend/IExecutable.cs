@@ -24,6 +24,15 @@ public interface IExecutable : IDisposable
     /// <summary>Copies out a variable's value by name.</summary>
     T[] ReadVariable<T>(string name) where T : unmanaged;
 
+    /// <summary>A variable's raw bytes by name (checkpoints).</summary>
+    byte[] ReadVariableBytes(string name);
+
+    /// <summary>Overwrites a variable's raw bytes by name (checkpoint restore).</summary>
+    void WriteVariableBytes(string name, ReadOnlySpan<byte> bytes);
+
+    /// <summary>Copies a fetched node's value into <paramref name="destination"/> without allocating.</summary>
+    void Read<T>(Node node, Span<T> destination) where T : unmanaged;
+
     /// <summary>Overwrites a variable's value by name (checkpoint restore).</summary>
     void WriteVariable<T>(string name, ReadOnlySpan<T> values) where T : unmanaged;
 }

@@ -100,12 +100,44 @@ public sealed unsafe class CpuExecutable : IExecutable
     /// <inheritdoc/>
     public T[] Read<T>(Node node) where T : unmanaged
     {
+        var t = Fetchable(node);
+        CheckElementType<T>(t.Type, node.ToString());
+        return new ReadOnlySpan<T>(t.Data, checked((int)t.Length)).ToArray();
+    }
+
+    /// <inheritdoc/>
+    public void Read<T>(Node node, Span<T> destination) where T : unmanaged
+    {
+        var t = Fetchable(node);
+        CheckElementType<T>(t.Type, node.ToString());
+        if (destination.Length != t.Length)
+            throw new ArgumentException($"{node} is {t.Type}: the destination must hold {t.Length} values, not {destination.Length}", nameof(destination));
+        new ReadOnlySpan<T>(t.Data, destination.Length).CopyTo(destination);
+    }
+
+    /// <inheritdoc/>
+    public byte[] ReadVariableBytes(string name)
+    {
+        var t = Variables.Get(name);
+        return new ReadOnlySpan<byte>(t.Data, checked((int)t.Type.SizeInBytes)).ToArray();
+    }
+
+    /// <inheritdoc/>
+    public void WriteVariableBytes(string name, ReadOnlySpan<byte> bytes)
+    {
+        var t = Variables.Get(name);
+        if (bytes.Length != t.Type.SizeInBytes)
+            throw new ArgumentException($"variable '{name}' is {t.Type}: expected {t.Type.SizeInBytes} bytes, got {bytes.Length}", nameof(bytes));
+        bytes.CopyTo(new Span<byte>(t.Data, bytes.Length));
+    }
+
+    private CpuTensor Fetchable(Node node)
+    {
         if (!_tensors.TryGetValue(node, out var t))
             throw new KeyNotFoundException($"{node} is not part of this program");
         if (_plan.BufferOf(node) is { } b && b.End < Program.Nodes.Count && node.Op is not InputOp)
             throw new InvalidOperationException($"{node} is not fetched; its buffer is reused during the run. Add it to the program's fetches.");
-        CheckElementType<T>(t.Type, node.ToString());
-        return new ReadOnlySpan<T>(t.Data, checked((int)t.Length)).ToArray();
+        return t;
     }
 
     /// <inheritdoc/>

@@ -1,0 +1,204 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using StaticGraph.Backend;
+
+namespace StaticGraph.Checkpoints;
+
+/// <summary>
+/// The checkpoint format, version 1 (little-endian): magic "SGCKPT01", u32 version, i64 step,
+/// u64 seed, i32 epoch, u32 metadata count then (string key, string value) pairs, u32 variable
+/// count then per variable (string name, u8 dtype, u8 rank, i32 dims, u64 byte count, bytes),
+/// and last the SHA-256 of everything before it. Strings are u16 length + UTF-8.
+/// Saving writes a temporary file in the same folder, flushes it to disk and renames it, so a crash
+/// leaves the previous checkpoint intact. Loading checks everything before touching any variable.
+/// </summary>
+public static class CheckpointFile
+{
+    /// <summary>The format version written and accepted.</summary>
+    public const uint Version = 1;
+
+    private static readonly byte[] Magic = "SGCKPT01"u8.ToArray();
+    private const int HashBytes = 32;
+
+    /// <summary>Saves every variable of <paramref name="program"/> as held by <paramref name="executable"/>.</summary>
+    public static void Save(string path, IExecutable executable, Program program, int epoch, IReadOnlyDictionary<string, string>? metadata = null, ulong seed = 0)
+    {
+        var variables = program.Variables
+            .Select(v => new SavedVariable(v.Name!, v.Type, executable.ReadVariableBytes(v.Name!)))
+            .ToList();
+        Write(path, new CheckpointData(executable.Step, seed, epoch, metadata ?? new Dictionary<string, string>(), variables));
+    }
+
+    /// <summary>Writes <paramref name="data"/> atomically to <paramref name="path"/>.</summary>
+    public static void Write(string path, CheckpointData data)
+    {
+        using var body = new MemoryStream();
+        using (var w = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(Magic);
+            w.Write(Version);
+            w.Write(data.Step);
+            w.Write(data.Seed);
+            w.Write(data.Epoch);
+            w.Write((uint)data.Metadata.Count);
+            foreach (var (k, v) in data.Metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                WriteString(w, k);
+                WriteString(w, v);
+            }
+            w.Write((uint)data.Variables.Count);
+            foreach (var v in data.Variables)
+            {
+                WriteString(w, v.Name);
+                w.Write((byte)v.Type.DType);
+                w.Write((byte)v.Type.Shape.Rank);
+                foreach (var d in v.Type.Shape) w.Write(d);
+                w.Write((ulong)v.Bytes.Length);
+                w.Write(v.Bytes);
+            }
+        }
+        var hash = SHA256.HashData(body.GetBuffer().AsSpan(0, (int)body.Length));
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temp = full + ".tmp";
+        using (var f = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            f.Write(body.GetBuffer(), 0, (int)body.Length);
+            f.Write(hash);
+            f.Flush(flushToDisk: true);
+        }
+        File.Move(temp, full, overwrite: true);
+    }
+
+    /// <summary>Reads and verifies a checkpoint; never executes anything from it.</summary>
+    public static CheckpointData Read(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (IOException e)
+        {
+            throw new CheckpointException(path, 0, "cannot be read: " + e.Message);
+        }
+        if (bytes.Length < Magic.Length + HashBytes)
+            throw new CheckpointException(path, bytes.Length, $"truncated: {bytes.Length} bytes is shorter than any checkpoint");
+        if (!bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+            throw new CheckpointException(path, 0, "not a checkpoint of this library (wrong magic number)");
+        var r = new SpanReader(path, bytes.AsSpan(0, bytes.Length - HashBytes).ToArray());
+        r.Skip(Magic.Length);
+        var version = r.U32();
+        if (version != Version)
+            throw new CheckpointException(path, 8, $"format version {version}; this library reads version {Version}");
+        var expected = SHA256.HashData(bytes.AsSpan(0, bytes.Length - HashBytes));
+        if (!expected.AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - HashBytes)))
+            throw new CheckpointException(path, bytes.Length - HashBytes, "checksum mismatch: the file is corrupted or truncated");
+        var step = r.I64();
+        var seed = r.U64();
+        var epoch = r.I32();
+        var metaCount = r.Count("metadata entries", minBytesEach: 4);
+        var meta = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < metaCount; i++) meta[r.String()] = r.String();
+        var varCount = r.Count("variables", minBytesEach: 12);
+        var vars = new List<SavedVariable>(varCount);
+        for (var i = 0; i < varCount; i++)
+        {
+            var name = r.String();
+            var dtypeAt = r.Offset;
+            var dtype = (DType)r.U8();
+            if (!Enum.IsDefined(dtype)) throw new CheckpointException(path, dtypeAt, $"variable '{name}' has an unknown dtype code {(int)dtype}");
+            var rank = r.U8();
+            if (rank > 8) throw new CheckpointException(path, r.Offset - 1, $"variable '{name}' has rank {rank}; at most 8 is supported");
+            var dims = new int[rank];
+            for (var d = 0; d < rank; d++)
+            {
+                dims[d] = r.I32();
+                if (dims[d] <= 0) throw new CheckpointException(path, r.Offset - 4, $"variable '{name}' has a dimension {dims[d]}");
+            }
+            var type = new TensorType(dtype, new Shape(dims));
+            var lengthAt = r.Offset;
+            var length = r.U64();
+            if (length != (ulong)type.SizeInBytes)
+                throw new CheckpointException(path, lengthAt, $"variable '{name}' is {type} ({type.SizeInBytes} bytes) but stores {length} bytes");
+            vars.Add(new SavedVariable(name, type, r.Bytes((int)length)));
+        }
+        if (!r.AtEnd) throw new CheckpointException(path, r.Offset, "unexpected bytes after the last variable");
+        return new CheckpointData(step, seed, epoch, meta, vars);
+    }
+
+    /// <summary>
+    /// Loads a checkpoint into an executable. Every variable of the program must be present with
+    /// the same type; otherwise nothing is written and the reason names the first mismatch.
+    /// </summary>
+    public static CheckpointData Load(string path, IExecutable executable, Program program)
+    {
+        var data = Read(path);
+        var saved = data.Variables.ToDictionary(v => v.Name, StringComparer.Ordinal);
+        foreach (var v in program.Variables)
+        {
+            if (!saved.TryGetValue(v.Name!, out var s))
+                throw new CheckpointException(path, 0, $"checkpoint of another graph: it has no variable '{v.Name}'");
+            if (s.Type != v.Type)
+                throw new CheckpointException(path, 0, $"checkpoint of another graph: variable '{v.Name}' is {s.Type} there and {v.Type} here");
+        }
+        var expected = program.Variables.Select(v => v.Name!).ToHashSet(StringComparer.Ordinal);
+        if (saved.Keys.FirstOrDefault(n => !expected.Contains(n)) is { } extra)
+            throw new CheckpointException(path, 0, $"checkpoint of another graph: it has a variable '{extra}' this program lacks");
+        foreach (var v in program.Variables) executable.WriteVariableBytes(v.Name!, saved[v.Name!].Bytes);
+        executable.Step = data.Step;
+        return data;
+    }
+
+    private static void WriteString(BinaryWriter w, string s)
+    {
+        var bytes = Encoding.UTF8.GetBytes(s);
+        if (bytes.Length > ushort.MaxValue) throw new ArgumentException($"string of {bytes.Length} bytes is too long for a checkpoint");
+        w.Write((ushort)bytes.Length);
+        w.Write(bytes);
+    }
+
+    /// <summary>Bounds-checked little-endian reads that report the offset of any shortfall.</summary>
+    private sealed class SpanReader(string path, byte[] data)
+    {
+        public int Offset { get; private set; }
+
+        public bool AtEnd => Offset == data.Length;
+
+        public void Skip(int n) => Take(n);
+
+        public byte U8() => Take(1)[0];
+
+        public uint U32() => BinaryPrimitives.ReadUInt32LittleEndian(Take(4));
+
+        public int I32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
+
+        public long I64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+
+        public ulong U64() => BinaryPrimitives.ReadUInt64LittleEndian(Take(8));
+
+        public byte[] Bytes(int n) => Take(n).ToArray();
+
+        public string String() => Encoding.UTF8.GetString(Take(BinaryPrimitives.ReadUInt16LittleEndian(Take(2))));
+
+        /// <summary>A count field, refused when the rest of the file cannot hold that many entries.</summary>
+        public int Count(string what, int minBytesEach)
+        {
+            var at = Offset;
+            var n = U32();
+            if (n > (uint)((data.Length - Offset) / minBytesEach))
+                throw new CheckpointException(path, at, $"claims {n} {what}, more than the remaining {data.Length - Offset} bytes can hold");
+            return (int)n;
+        }
+
+        private ReadOnlySpan<byte> Take(int n)
+        {
+            if (n < 0 || Offset + (long)n > data.Length)
+                throw new CheckpointException(path, Offset, $"truncated: needed {n} more bytes, {data.Length - Offset} remain");
+            var span = data.AsSpan(Offset, n);
+            Offset += n;
+            return span;
+        }
+    }
+}
