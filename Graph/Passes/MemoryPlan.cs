@@ -77,8 +77,9 @@ public sealed class MemoryPlan
                 if (!IsPersistent(ri)) end[ri] = Math.Max(end.GetValueOrDefault(ri, -1), index[n]);
             }
         }
-        // Values read after the run (fetches, update sources) stay live to the end.
-        foreach (var n in program.Fetches.Concat(program.Updates.Select(u => u.NewValue)))
+        // Values read after the run (fetches, update sources) stay live to the end, and fed inputs
+        // too: a caller may feed once and run many times.
+        foreach (var n in program.Fetches.Concat(program.Updates.Select(u => u.NewValue)).Concat(program.Inputs))
         {
             var r = Root(n);
             if (!IsPersistent(r)) end[r] = nodes.Count;

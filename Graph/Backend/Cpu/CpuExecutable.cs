@@ -69,6 +69,16 @@ public sealed unsafe class CpuExecutable : IExecutable
     /// <summary>When set, every node's output is checked for NaN and infinity after it runs.</summary>
     public bool CheckFinite { get; set; }
 
+    /// <summary>When set, the time of every kernel is accumulated per op name (see <see cref="ProfileByOp"/>).</summary>
+    public bool Profile { get; set; }
+
+    private readonly Dictionary<string, (long Ticks, int Calls)> _profile = new(StringComparer.Ordinal);
+
+    /// <summary>Accumulated seconds and call counts per op name, slowest first.</summary>
+    public IReadOnlyList<(string Op, double Seconds, int Calls)> ProfileByOp() =>
+        _profile.Select(kv => (kv.Key, kv.Value.Ticks / (double)System.Diagnostics.Stopwatch.Frequency, kv.Value.Calls))
+                .OrderByDescending(p => p.Item2).ToList();
+
     /// <inheritdoc/>
     public void SetInput<T>(string name, ReadOnlySpan<T> values) where T : unmanaged
     {
@@ -89,7 +99,13 @@ public sealed unsafe class CpuExecutable : IExecutable
         _context.Step = Step;
         foreach (var (node, kernel) in _kernels)
         {
+            var start = Profile ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
             kernel.Run(_context);
+            if (Profile)
+            {
+                var (ticks, calls) = _profile.GetValueOrDefault(node.Op.Name);
+                _profile[node.Op.Name] = (ticks + System.Diagnostics.Stopwatch.GetTimestamp() - start, calls + 1);
+            }
             if (CheckFinite) ThrowIfNotFinite(node);
         }
         foreach (var (from, to) in _updates)

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using StaticGraph.Models;
+using StaticGraph.Train.Training;
+
+namespace StaticGraph.Train.Commands;
+
+/// <summary>`train`: trains a model of the zoo on a data set and writes metrics, a checkpoint and curves.</summary>
+public static class TrainCommand
+{
+    /// <summary>The command with its options.</summary>
+    public static Command Create()
+    {
+        var d = new TrainOptions();
+        var dataset = new Option<string>("--dataset") { Description = $"Data set: {string.Join(", ", DatasetCatalog.Names)}", DefaultValueFactory = _ => d.Dataset };
+        var model = new Option<string>("--model") { Description = $"Model: {string.Join(", ", ModelZoo.Names)}", DefaultValueFactory = _ => d.Model };
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the training set", DefaultValueFactory = _ => d.Epochs };
+        var batch = new Option<int>("--batch-size") { Description = "Images per step", DefaultValueFactory = _ => d.BatchSize };
+        var lr = new Option<double>("--lr") { Description = "Base learning rate", DefaultValueFactory = _ => d.Lr };
+        var schedule = new Option<string>("--schedule") { Description = $"Learning-rate schedule: {string.Join(", ", ScheduleFactory.Names)}", DefaultValueFactory = _ => d.Schedule };
+        var warmup = new Option<int>("--warmup-epochs") { Description = "Linear warmup epochs", DefaultValueFactory = _ => d.WarmupEpochs };
+        var momentum = new Option<double>("--momentum") { Description = "SGD momentum", DefaultValueFactory = _ => d.Momentum };
+        var wd = new Option<double>("--weight-decay") { Description = "L2 weight decay", DefaultValueFactory = _ => d.WeightDecay };
+        var noNesterov = new Option<bool>("--no-nesterov") { Description = "Classical momentum instead of Nesterov's" };
+        var noDecayBn = new Option<bool>("--no-weight-decay-on-bn") { Description = "Exempt BN and bias parameters from weight decay" };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of initialisation, data order, augmentation and random ops", DefaultValueFactory = _ => d.Seed };
+        var outDir = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => d.OutDir };
+        var trainLimit = new Option<int>("--train-limit") { Description = "Train on the first N images only" };
+        var testLimit = new Option<int>("--test-limit") { Description = "Evaluate on the first N test images only" };
+        var threads = new Option<int>("--threads") { Description = "CPU threads (0: all cores)" };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Folder holding the data set files" };
+        var noAugment = new Option<bool>("--no-augment") { Description = "Disable pad-4 random crop and horizontal flip" };
+        var smoothing = new Option<double>("--label-smoothing") { Description = "Label smoothing epsilon" };
+        var command = new Command("train", "Train a model")
+        {
+            dataset, model, epochs, batch, lr, schedule, warmup, momentum, wd, noNesterov, noDecayBn, seed, outDir,
+            trainLimit, testLimit, threads, dataDir, noAugment, smoothing,
+        };
+        command.SetAction(r => CommandErrors.Guard(() =>
+        {
+            var options = new TrainOptions
+            {
+                Dataset = r.GetValue(dataset)!,
+                Model = r.GetValue(model)!,
+                Epochs = Positive(r.GetValue(epochs), "--epochs"),
+                BatchSize = Positive(r.GetValue(batch), "--batch-size"),
+                Lr = r.GetValue(lr),
+                Schedule = r.GetValue(schedule)!,
+                WarmupEpochs = NonNegative(r.GetValue(warmup), "--warmup-epochs"),
+                Momentum = r.GetValue(momentum),
+                WeightDecay = r.GetValue(wd),
+                Nesterov = !r.GetValue(noNesterov),
+                NoDecayOnNormAndBias = r.GetValue(noDecayBn),
+                Seed = r.GetValue(seed),
+                OutDir = r.GetValue(outDir)!,
+                TrainLimit = NonNegative(r.GetValue(trainLimit), "--train-limit"),
+                TestLimit = NonNegative(r.GetValue(testLimit), "--test-limit"),
+                Threads = NonNegative(r.GetValue(threads), "--threads"),
+                DataDir = r.GetValue(dataDir),
+                Augment = !r.GetValue(noAugment),
+                LabelSmoothing = r.GetValue(smoothing),
+            };
+            if (options.Lr <= 0) throw new ArgumentException($"--lr must be positive, got {options.Lr}");
+            if (options.LabelSmoothing is < 0 or >= 1) throw new ArgumentException($"--label-smoothing must be in [0, 1), got {options.LabelSmoothing}");
+            ModelZoo.Get(options.Model);
+            var history = ConsoleProgress.Run(progress => new Trainer(options, progress).Run());
+            var last = history[^1];
+            Console.WriteLine($"test accuracy {last.TestAcc * 100:F2}% (test loss {last.TestLoss:F4}) after {last.Epoch} epoch(s); results in {Path.GetFullPath(options.OutDir)}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static int Positive(int v, string name) => v > 0 ? v : throw new ArgumentException($"{name} must be positive, got {v}");
+
+    private static int NonNegative(int v, string name) => v >= 0 ? v : throw new ArgumentException($"{name} must not be negative, got {v}");
+}

@@ -1,0 +1,74 @@
+using StaticGraph.Backend;
+using StaticGraph.Backend.Cpu;
+using StaticGraph.Models;
+
+namespace StaticGraph.Train.Training;
+
+/// <summary>
+/// One model compiled for training and for evaluation: the graph (images, labels, logits, loss),
+/// the training program with its optimizer and schedule, and an inference executable that shares
+/// the training executable's variables.
+/// </summary>
+public sealed class ModelSession : IDisposable
+{
+    /// <summary>Name of the image input.</summary>
+    public const string ImageInput = "image";
+
+    /// <summary>Name of the label input.</summary>
+    public const string LabelInput = "label";
+
+    /// <summary>Builds and compiles <paramref name="model"/> for images of the given geometry.</summary>
+    public ModelSession(ModelBuilder model, int batchSize, int channels, int height, int width, int classes,
+        IOptimizer optimizer, Schedule schedule, ulong seed, int threads, double labelSmoothing = 0)
+    {
+        var b = new GraphBuilder(DType.F32);
+        var images = b.Input(ImageInput, DType.F32, batchSize, channels, height, width);
+        var labels = b.Input(LabelInput, DType.I32, batchSize);
+        Logits = model(b, images, classes);
+        Loss = b.SoftmaxCrossEntropy(Logits, labels, labelSmoothing);
+        TrainingProgram = Autodiff.Train(Loss, optimizer, schedule, Logits);
+        InferenceProgram = Program.Inference(Logits);
+        var backend = CpuBackend.Instance;
+        Training = backend.Compile(TrainingProgram, new CompileOptions(seed, threads));
+        Inference = backend.Compile(InferenceProgram, new CompileOptions(seed, threads, ShareVariablesWith: Training));
+        BatchSize = batchSize;
+        Classes = classes;
+        ParameterCount = TrainingProgram.Variables
+            .Where(v => v.Op is VariableOp { Kind: VariableKind.Parameter })
+            .Sum(v => v.Shape.ElementCount);
+    }
+
+    /// <summary>The logits node [N, classes].</summary>
+    public Node Logits { get; }
+
+    /// <summary>The scalar mean cross-entropy.</summary>
+    public Node Loss { get; }
+
+    /// <summary>Forward, backward, updates.</summary>
+    public Program TrainingProgram { get; }
+
+    /// <summary>Forward in inference mode.</summary>
+    public Program InferenceProgram { get; }
+
+    /// <summary>The compiled training step.</summary>
+    public IExecutable Training { get; }
+
+    /// <summary>The compiled evaluation (shares the training variables).</summary>
+    public IExecutable Inference { get; }
+
+    /// <summary>Images per step.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>Number of classes.</summary>
+    public int Classes { get; }
+
+    /// <summary>Trainable scalars.</summary>
+    public long ParameterCount { get; }
+
+    /// <summary>Frees both executables.</summary>
+    public void Dispose()
+    {
+        Inference.Dispose();
+        Training.Dispose();
+    }
+}

@@ -1,0 +1,62 @@
+namespace StaticGraph.Train.Training;
+
+/// <summary>Everything a training run is configured by.</summary>
+public sealed record TrainOptions
+{
+    /// <summary>Data set name (fashion-mnist, mnist, kmnist).</summary>
+    public string Dataset { get; init; } = "fashion-mnist";
+
+    /// <summary>Model name from the zoo.</summary>
+    public string Model { get; init; } = "resnet-preact-20";
+
+    /// <summary>Passes over the training set.</summary>
+    public int Epochs { get; init; } = 1;
+
+    /// <summary>Images per step.</summary>
+    public int BatchSize { get; init; } = 128;
+
+    /// <summary>Base learning rate.</summary>
+    public double Lr { get; init; } = 0.1;
+
+    /// <summary>constant, cosine or multistep.</summary>
+    public string Schedule { get; init; } = "cosine";
+
+    /// <summary>Linear warmup epochs before the schedule.</summary>
+    public int WarmupEpochs { get; init; }
+
+    /// <summary>SGD momentum.</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>L2 weight decay.</summary>
+    public double WeightDecay { get; init; } = 5e-4;
+
+    /// <summary>Nesterov momentum.</summary>
+    public bool Nesterov { get; init; } = true;
+
+    /// <summary>Exempt BN and bias parameters from weight decay.</summary>
+    public bool NoDecayOnNormAndBias { get; init; }
+
+    /// <summary>The run's seed.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Output folder (metrics.csv, checkpoint, curves.png).</summary>
+    public string OutDir { get; init; } = "runs/default";
+
+    /// <summary>Train on the first N images only (0: all).</summary>
+    public int TrainLimit { get; init; }
+
+    /// <summary>Evaluate on the first N test images only (0: all).</summary>
+    public int TestLimit { get; init; }
+
+    /// <summary>CPU threads (0: all cores).</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Folder with the data set files, searched before the default location.</summary>
+    public string? DataDir { get; init; }
+
+    /// <summary>Pad-4 random crop and horizontal flip.</summary>
+    public bool Augment { get; init; } = true;
+
+    /// <summary>Label smoothing epsilon.</summary>
+    public double LabelSmoothing { get; init; }
+}
