@@ -10,7 +10,8 @@ namespace StaticGraph.Backend.Cpu;
 public static class CpuKernelRegistry
 {
     private static readonly ConcurrentDictionary<Type, ConstructorInfo> Kernels = new();
-    private static readonly ConcurrentDictionary<Assembly, bool> Scanned = new();
+    private static readonly HashSet<Assembly> Scanned = [];
+    private static readonly Lock ScanLock = new();
 
     /// <summary>Creates the kernel of <paramref name="args"/>' node.</summary>
     public static CpuKernel Create(CpuKernelArgs args)
@@ -32,15 +33,21 @@ public static class CpuKernelRegistry
 
     private static void Scan(Assembly assembly)
     {
-        if (!Scanned.TryAdd(assembly, true)) return;
-        foreach (var type in assembly.GetTypes())
+        // Marked scanned only once every kernel is registered, under the lock, so that a
+        // concurrent compile never sees a half-filled table.
+        lock (ScanLock)
         {
-            foreach (var attr in type.GetCustomAttributes<CpuKernelForAttribute>())
+            if (Scanned.Contains(assembly)) return;
+            foreach (var type in assembly.GetTypes())
             {
-                var ctor = type.GetConstructor(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance, [typeof(CpuKernelArgs)])
-                    ?? throw new InvalidOperationException($"CPU kernel {type.FullName} needs a constructor taking CpuKernelArgs");
-                Kernels[attr.OpType] = ctor;
+                foreach (var attr in type.GetCustomAttributes<CpuKernelForAttribute>())
+                {
+                    var ctor = type.GetConstructor(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance, [typeof(CpuKernelArgs)])
+                        ?? throw new InvalidOperationException($"CPU kernel {type.FullName} needs a constructor taking CpuKernelArgs");
+                    Kernels[attr.OpType] = ctor;
+                }
             }
+            Scanned.Add(assembly);
         }
     }
 }
