@@ -22,8 +22,12 @@ public abstract class Op
     /// </summary>
     public abstract Node?[] Gradient(GraphBuilder b, Node node, Node outputGradient);
 
-    /// <summary>True when the output is the first input's bytes reinterpreted (reshape): no copy, no buffer.</summary>
-    public virtual bool AliasesFirstInput => false;
+    /// <summary>
+    /// The input whose bytes the output is, reinterpreted, in a program of <paramref name="mode"/>
+    /// (reshape: input 0; mode_select: the input of that mode), or null when the op computes a new
+    /// value. An aliasing node costs no buffer and no kernel, and only the aliased input is needed.
+    /// </summary>
+    public virtual int? AliasOf(ProgramMode mode) => null;
 
     /// <summary>Throws the type-rule failure; the builder adds the node and its inputs to the message.</summary>
     protected static Exception Fail(string expectation) => new OpTypeException(expectation);

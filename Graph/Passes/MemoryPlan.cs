@@ -62,7 +62,7 @@ public sealed class MemoryPlan
         var root = new Dictionary<Node, Node>();
         Node Root(Node n) => root.TryGetValue(n, out var r) ? r : n;
         foreach (var n in nodes)
-            if (n.Op.AliasesFirstInput) root[n] = Root(n.Inputs[0]);
+            if (n.Op.AliasOf(program.Mode) is { } k) root[n] = Root(n.Inputs[k]);
 
         var start = new Dictionary<Node, int>();
         var end = new Dictionary<Node, int>();

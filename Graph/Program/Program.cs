@@ -66,7 +66,8 @@ public sealed class Program
             if (!ReferenceEquals(n.Owner, owner)) throw new GraphBuildException($"{n} belongs to another GraphBuilder than the program's other nodes");
             if (needed[n.Id]) continue;
             needed[n.Id] = true;
-            foreach (var i in n.Inputs) stack.Push(i);
+            if (n.Op.AliasOf(mode) is { } k) stack.Push(n.Inputs[k]);
+            else foreach (var i in n.Inputs) stack.Push(i);
         }
         var nodes = owner.Nodes.Where(n => needed[n.Id]).ToArray();
         return new Program(mode, nodes, [.. fetches], [.. updates], schedule, lr);

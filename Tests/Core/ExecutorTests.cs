@@ -50,3 +50,29 @@ public class ExecutorTests
         Assert.Contains("do not broadcast", e.Message);
     }
 }
+
+public class ModeSelectTests
+{
+    [Fact]
+    public void Mode_select_takes_the_training_value_in_training_and_prunes_it_in_inference()
+    {
+        var b = new GraphBuilder(DType.F64);
+        var x = b.Input("x", DType.F64, 2);
+        var drawn = b.Uniform("noise", [2]);
+        var y = b.ModeSelect(b.Add(x, drawn), b.Scale(x, 2));
+        var inference = Program.Inference(y);
+        Assert.DoesNotContain(inference.Nodes, n => n.Op is UniformOp);
+        using var run = CpuBackend.Instance.Compile(inference, new CompileOptions(Threads: 1));
+        run.SetInput<double>("x", new double[] { 1, 2 });
+        run.Run();
+        Assert.Equal(new double[] { 2, 4 }, run.Read<double>(y));
+        var training = Program.Create(ProgramMode.Training, [y], [], null, null);
+        Assert.Contains(training.Nodes, n => n.Op is UniformOp);
+        using var trainRun = CpuBackend.Instance.Compile(training, new CompileOptions(Threads: 1));
+        trainRun.SetInput<double>("x", new double[] { 1, 2 });
+        trainRun.Run();
+        var v = trainRun.Read<double>(y);
+        Assert.InRange(v[0], 1, 2);
+        Assert.InRange(v[1], 2, 3);
+    }
+}

@@ -43,7 +43,7 @@ public sealed unsafe class CpuExecutable : IExecutable
         var kernels = new List<(Node, CpuKernel)>();
         foreach (var n in program.Nodes)
         {
-            if (n.Op is InputOp or VariableOp or ConstantOp || n.Op.AliasesFirstInput) continue;
+            if (n.Op is InputOp or VariableOp or ConstantOp || n.Op.AliasOf(program.Mode) is not null) continue;
             var args = new CpuKernelArgs(n, _tensors[n], n.Inputs.Select(i => _tensors[i]).ToArray(), program.Mode, _workers.Count);
             kernels.Add((n, CpuKernelRegistry.Create(args)));
             scratchPerWorker = Math.Max(scratchPerWorker, (args.ScratchBytesPerWorker + 63) / 64 * 64);

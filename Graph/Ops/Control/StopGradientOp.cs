@@ -7,7 +7,7 @@ public sealed class StopGradientOp : Op
     public override string Name => "stop_gradient";
 
     /// <inheritdoc/>
-    public override bool AliasesFirstInput => true;
+    public override int? AliasOf(ProgramMode mode) => 0;
 
     /// <inheritdoc/>
     public override TensorType InferType(IReadOnlyList<TensorType> inputs)

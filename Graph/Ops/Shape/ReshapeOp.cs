@@ -13,7 +13,7 @@ public sealed class ReshapeOp(Shape target) : Op
     public override string Attributes => "to=" + Target;
 
     /// <inheritdoc/>
-    public override bool AliasesFirstInput => true;
+    public override int? AliasOf(ProgramMode mode) => 0;
 
     /// <inheritdoc/>
     public override TensorType InferType(IReadOnlyList<TensorType> inputs)
