@@ -1,0 +1,183 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace StaticGraph.Backend.Cpu.Kernels;
+
+/// <summary>
+/// Convolution input gradient for one vector width: per batch of images and per group,
+/// <c>dcol[PatchSize, pixels] = W^T[PatchSize, OCg] * dy[OCg, pixels]</c>, then <see cref="Im2ColCore.Col2ImAccumulate"/>
+/// adds the columns back onto dx (which is zeroed first). Pointwise filters write dx directly.
+/// </summary>
+internal static unsafe class ConvBackwardData
+{
+    public static long ScratchElements<T, TVector, TSimd>(in ConvGeometry g)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+    {
+        if (ShiftedRows.AppliesToInputGradient(g))
+        {
+            var rows = ShiftedRows.ForOutputGradient<T>(g);
+            int depth = g.OutChannelsPerGroup * g.KernelH * g.KernelW;
+            return ScratchArena<T>.Size(
+                (long)g.Groups * GemmDriver.RoundUp(g.InChannelsPerGroup, TSimd.TileRows) * depth,
+                rows.PaddedElements(g.OutChannelsPerGroup, TSimd.Lanes),
+                (long)g.InChannelsPerGroup * rows.Stride,
+                RowOffsets.Elements<T>(depth),
+                GemmMacroKernel.ScratchElements<T, TVector, TSimd>(0));
+        }
+
+        var batch = ColumnBatch.ForProducts<T>(g);
+        return ScratchArena<T>.Size(
+            PackedWeightsElements<T, TVector, TSimd>(g),
+            (long)g.OutChannelsPerGroup * batch.Stride,
+            (long)g.PatchSize * batch.Stride,
+            RowOffsets.Elements<T>(g.OutChannelsPerGroup),
+            GemmMacroKernel.ScratchElements<T, TVector, TSimd>(0));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run<T, TVector, TSimd>(in ConvGeometry g, T* dy, T* w, T* dx, int imageStart, int imageEnd, T* scratch)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+    {
+        if (ShiftedRows.AppliesToInputGradient(g))
+        {
+            RunShifted<T, TVector, TSimd>(g, dy, w, dx, imageStart, imageEnd, scratch);
+            return;
+        }
+
+        var batch = ColumnBatch.ForProducts<T>(g);
+        int plane = g.OutPlaneSize, patch = g.PatchSize, outPerGroup = g.OutChannelsPerGroup;
+        int tileRows = TSimd.TileRows, panelWidth = GemmMacroKernel.PanelWidth<T, TVector, TSimd>();
+        var arena = new ScratchArena<T>(scratch);
+        T* packedWeights = arena.Take(PackedWeightsElements<T, TVector, TSimd>(g));
+        T* gradients = arena.Take((long)outPerGroup * batch.Stride);
+        T* columns = arena.Take((long)patch * batch.Stride);
+        nint* rowOffsets = (nint*)arena.Take(RowOffsets.Elements<T>(outPerGroup));
+        T* macroScratch = arena.Take(GemmMacroKernel.ScratchElements<T, TVector, TSimd>(0));
+
+        // A = W^T: packing the transpose reads contiguous runs of W, so it costs the same as packing W.
+        nint packedGroupSize = (nint)GemmDriver.RoundUp(patch, tileRows) * outPerGroup;
+        for (int group = 0; group < g.Groups; group++)
+        {
+            GemmPacking.PackA(true, patch, outPerGroup, w + (nint)group * outPerGroup * patch, patch, tileRows, packedWeights + group * packedGroupSize);
+        }
+
+        bool aligned = plane % TSimd.Lanes == 0;
+        bool writeImageDirectly = g.IsPointwise && batch.Images == 1 && aligned;
+        if (!writeImageDirectly && imageEnd > imageStart)
+        {
+            VectorLoops.Fill<T, TVector, TSimd>(dx + (long)imageStart * g.InImageSize, (nint)(imageEnd - imageStart) * g.InImageSize, T.Zero);
+        }
+
+        for (int first = imageStart; first < imageEnd; first += batch.Images)
+        {
+            int images = Math.Min(batch.Images, imageEnd - first);
+            for (int group = 0; group < g.Groups; group++)
+            {
+                T* source = dy + (long)first * g.OutImageSize + (nint)group * outPerGroup * plane;
+                T* b = source;
+                bool gather = images > 1 || !aligned;
+                if (gather)
+                {
+                    BatchRows.Gather<T, TVector, TSimd>(source, g.OutImageSize, outPerGroup, plane, images, gradients, batch.Stride);
+                    b = gradients;
+                }
+
+                RowOffsets.FillStrided(rowOffsets, outPerGroup, gather ? batch.Stride : plane);
+
+                T* weights = packedWeights + group * packedGroupSize;
+                T* imageGrad = dx + (long)first * g.InImageSize;
+                if (writeImageDirectly)
+                {
+                    T* target = imageGrad + (nint)group * g.InChannelsPerGroup * g.InPlaneSize;
+                    GemmMacroKernel.Run<T, TVector, TSimd>(
+                        patch, plane, outPerGroup, weights, (nint)outPerGroup * tileRows, b, rowOffsets, panelWidth, true, target, plane, false, macroScratch);
+                    continue;
+                }
+
+                GemmMacroKernel.Run<T, TVector, TSimd>(
+                    patch, images * plane, outPerGroup, weights, (nint)outPerGroup * tileRows, b, rowOffsets, panelWidth, true, columns, batch.Stride, false, macroScratch);
+                for (int i = 0; i < images; i++)
+                {
+                    Im2ColCore.Col2ImAccumulate<T, TVector, TSimd>(g, columns + (nint)i * plane, batch.Stride, group, imageGrad + (long)i * g.InImageSize, true);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Unit stride: dx is the convolution of dy, padded by <c>dilation * (kernel - 1) - pad</c>, with the flipped filters
+    /// transposed over channels. That is a forward product over the shifted rows of the padded dy (see
+    /// <see cref="ShiftedRows"/>) which writes dx directly, with no column matrix and no scatter-add.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunShifted<T, TVector, TSimd>(in ConvGeometry g, T* dy, T* w, T* dx, int imageStart, int imageEnd, T* scratch)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+    {
+        var rows = ShiftedRows.ForOutputGradient<T>(g);
+        int inPerGroup = g.InChannelsPerGroup, outPerGroup = g.OutChannelsPerGroup, taps = g.KernelH * g.KernelW;
+        int depth = outPerGroup * taps;
+        int tileRows = TSimd.TileRows, panelWidth = GemmMacroKernel.PanelWidth<T, TVector, TSimd>();
+        var arena = new ScratchArena<T>(scratch);
+        nint packedGroupSize = (nint)GemmDriver.RoundUp(inPerGroup, tileRows) * depth;
+        T* packedWeights = arena.Take(g.Groups * packedGroupSize);
+        T* padded = arena.Take(rows.PaddedElements(outPerGroup, TSimd.Lanes));
+        T* product = arena.Take((long)inPerGroup * rows.Stride);
+        nint* rowOffsets = (nint*)arena.Take(RowOffsets.Elements<T>(depth));
+        T* macroScratch = arena.Take(GemmMacroKernel.ScratchElements<T, TVector, TSimd>(0));
+
+        for (int group = 0; group < g.Groups; group++)
+        {
+            PackChannelsByTaps(g, w + (nint)group * outPerGroup * g.PatchSize, tileRows, packedWeights + group * packedGroupSize);
+        }
+
+        // Depth index (o, kh, kw) meets dy through the flipped tap, so the filters themselves are packed unflipped.
+        rows.FillOffsets(rowOffsets, outPerGroup, g.KernelH, g.KernelW, g.DilationH, g.DilationW, flipped: true);
+        for (int image = imageStart; image < imageEnd; image++)
+        {
+            for (int group = 0; group < g.Groups; group++)
+            {
+                rows.Pad<T, TVector, TSimd>(dy + (long)image * g.OutImageSize + (nint)group * outPerGroup * g.OutPlaneSize, outPerGroup, padded);
+                GemmMacroKernel.Run<T, TVector, TSimd>(
+                    inPerGroup, rows.Columns, depth, packedWeights + group * packedGroupSize, (nint)depth * tileRows,
+                    padded, rowOffsets, panelWidth, true, product, rows.Stride, false, macroScratch);
+                rows.Compact<T, TVector, TSimd>(product, inPerGroup, dx + (long)image * g.InImageSize + (nint)group * inPerGroup * g.InPlaneSize);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs one group's filters <c>[OCg, Cg, KH, KW]</c> as an A operand with rows c and depth index (o, kh, kw):
+    /// panel element (p = o * KH * KW + tap, r) is <c>w[o, c0 + r, tap]</c>, zero past the last channel.
+    /// </summary>
+    private static void PackChannelsByTaps<T>(in ConvGeometry g, T* w, int tileRows, T* destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int inPerGroup = g.InChannelsPerGroup, taps = g.KernelH * g.KernelW, depth = g.OutChannelsPerGroup * taps;
+        for (int firstRow = 0; firstRow < inPerGroup; firstRow += tileRows)
+        {
+            T* panel = destination + (nint)(firstRow / tileRows) * depth * tileRows;
+            for (int p = 0; p < depth; p++)
+            {
+                int o = p / taps, tap = p % taps;
+                T* target = panel + (nint)p * tileRows;
+                for (int r = 0; r < tileRows; r++)
+                {
+                    int c = firstRow + r;
+                    target[r] = c < inPerGroup ? w[((nint)o * inPerGroup + c) * taps + tap] : T.Zero;
+                }
+            }
+        }
+    }
+
+    private static long PackedWeightsElements<T, TVector, TSimd>(in ConvGeometry g)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+        => (long)g.Groups * GemmDriver.RoundUp(g.PatchSize, TSimd.TileRows) * g.OutChannelsPerGroup;
+}

@@ -1,0 +1,144 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace StaticGraph.Backend.Cpu.Kernels;
+
+/// <summary>
+/// Convolution filter gradient for one vector width: per batch of images and per group,
+/// <c>dW[OCg, PatchSize] (+)= dy[OCg, pixels] * col[PatchSize, pixels]^T</c> with <see cref="GemmDotKernel"/>,
+/// whose operands are both contiguous along the pixels, so nothing is transposed.
+/// </summary>
+internal static unsafe class ConvBackwardFilter
+{
+    public static long ScratchElements<T, TVector, TSimd>(in ConvGeometry g)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+    {
+        if (ShiftedRows.AppliesToFilterGradient(g))
+        {
+            var rows = ShiftedRows.ForInput<T>(g);
+            return ScratchArena<T>.Size(
+                rows.PaddedElements(g.InChannelsPerGroup, TSimd.Lanes),
+                (long)g.OutChannelsPerGroup * rows.Stride,
+                RowOffsets.Elements<T>(g.PatchSize));
+        }
+
+        var batch = ColumnBatch.ForDots<T>(g);
+        return ScratchArena<T>.Size((long)g.PatchSize * batch.Stride, (long)g.OutChannelsPerGroup * batch.Stride);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run<T, TVector, TSimd>(in ConvGeometry g, T* x, T* dy, T* dw, int imageStart, int imageEnd, T* scratch)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+    {
+        var batch = ColumnBatch.ForDots<T>(g);
+        int plane = g.OutPlaneSize, patch = g.PatchSize, outPerGroup = g.OutChannelsPerGroup;
+        var arena = new ScratchArena<T>(scratch);
+        T* columns = arena.Take((long)patch * batch.Stride);
+        T* gradients = arena.Take((long)outPerGroup * batch.Stride);
+        int rowsA = GemmDotKernel.RowsA<T, TVector, TSimd>(), rowsB = GemmDotKernel.RowsB<T, TVector, TSimd>();
+        nint* rowOffsets = stackalloc nint[rowsB];
+
+        if (imageEnd <= imageStart)
+        {
+            VectorLoops.Fill<T, TVector, TSimd>(dw, g.WeightSize, T.Zero);
+            return;
+        }
+
+        if (ShiftedRows.AppliesToFilterGradient(g))
+        {
+            RunShifted<T, TVector, TSimd>(g, x, dy, dw, imageStart, imageEnd, scratch);
+            return;
+        }
+
+        for (int first = imageStart; first < imageEnd; first += batch.Images)
+        {
+            int images = Math.Min(batch.Images, imageEnd - first);
+            int length = images * plane;
+            bool accumulate = first > imageStart;
+            for (int group = 0; group < g.Groups; group++)
+            {
+                T* b = columns;
+                nint ldb = batch.Stride;
+                if (g.IsPointwise && images == 1)
+                {
+                    b = x + (long)first * g.InImageSize + (nint)group * g.InChannelsPerGroup * g.InPlaneSize;
+                    ldb = plane;
+                }
+                else
+                {
+                    for (int i = 0; i < images; i++)
+                    {
+                        Im2ColCore.Im2Col<T, TVector, TSimd>(g, x + (long)(first + i) * g.InImageSize, group, columns + (nint)i * plane, batch.Stride);
+                    }
+                }
+
+                T* a = dy + (long)first * g.OutImageSize + (nint)group * outPerGroup * plane;
+                nint lda = plane;
+                if (images > 1)
+                {
+                    BatchRows.Gather<T, TVector, TSimd>(a, g.OutImageSize, outPerGroup, plane, images, gradients, batch.Stride);
+                    a = gradients;
+                    lda = batch.Stride;
+                }
+
+                RowOffsets.FillStrided(rowOffsets, rowsB, ldb);
+
+                // Column rows (6 per tile) stay in L1 while the fewer gradient rows stream past them.
+                T* weightGrad = dw + (nint)group * outPerGroup * patch;
+                for (int j = 0; j < patch; j += rowsB)
+                {
+                    for (int i = 0; i < outPerGroup; i += rowsA)
+                    {
+                        GemmDotKernel.Run<T, TVector, TSimd>(
+                            length, a + i * lda, lda, b + j * ldb, rowOffsets, weightGrad + (nint)i * patch + j, patch,
+                            Math.Min(rowsA, outPerGroup - i), Math.Min(rowsB, patch - j), accumulate);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Unit stride: dot products between dy, spread over virtual rows with zeros in the unused outputs, and the shifted
+    /// rows of the padded image (see <see cref="ShiftedRows"/>), so no column matrix is written.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunShifted<T, TVector, TSimd>(in ConvGeometry g, T* x, T* dy, T* dw, int imageStart, int imageEnd, T* scratch)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+    {
+        var rows = ShiftedRows.ForInput<T>(g);
+        int patch = g.PatchSize, outPerGroup = g.OutChannelsPerGroup, inPerGroup = g.InChannelsPerGroup;
+        var arena = new ScratchArena<T>(scratch);
+        T* padded = arena.Take(rows.PaddedElements(inPerGroup, TSimd.Lanes));
+        T* gradients = arena.Take((long)outPerGroup * rows.Stride);
+        nint* rowOffsets = (nint*)arena.Take(RowOffsets.Elements<T>(patch));
+        int rowsA = GemmDotKernel.RowsA<T, TVector, TSimd>(), rowsB = GemmDotKernel.RowsB<T, TVector, TSimd>();
+
+        rows.FillOffsets(rowOffsets, inPerGroup, g.KernelH, g.KernelW, g.DilationH, g.DilationW, flipped: false);
+        for (int image = imageStart; image < imageEnd; image++)
+        {
+            bool accumulate = image > imageStart;
+            for (int group = 0; group < g.Groups; group++)
+            {
+                rows.Pad<T, TVector, TSimd>(x + (long)image * g.InImageSize + (nint)group * inPerGroup * g.InPlaneSize, inPerGroup, padded);
+                rows.Spread<T, TVector, TSimd>(dy + (long)image * g.OutImageSize + (nint)group * outPerGroup * g.OutPlaneSize, outPerGroup, gradients);
+                T* weightGrad = dw + (nint)group * outPerGroup * patch;
+                for (int j = 0; j < patch; j += rowsB)
+                {
+                    for (int i = 0; i < outPerGroup; i += rowsA)
+                    {
+                        GemmDotKernel.Run<T, TVector, TSimd>(
+                            rows.Columns, gradients + i * rows.Stride, rows.Stride, padded, rowOffsets + j, weightGrad + (nint)i * patch + j, patch,
+                            Math.Min(rowsA, outPerGroup - i), Math.Min(rowsB, patch - j), accumulate);
+                    }
+                }
+            }
+        }
+    }
+}

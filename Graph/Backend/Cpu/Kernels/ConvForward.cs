@@ -1,0 +1,155 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace StaticGraph.Backend.Cpu.Kernels;
+
+/// <summary>
+/// Convolution forward for one vector width: per batch of images and per group,
+/// <c>y[OCg, pixels] = W[OCg, PatchSize] * col[PatchSize, pixels]</c>, with the column matrix from
+/// <see cref="Im2ColCore"/> or, for pointwise filters, the input image itself.
+/// </summary>
+internal static unsafe class ConvForward
+{
+    public static long ScratchElements<T, TVector, TSimd>(in ConvGeometry g)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+    {
+        if (ShiftedRows.AppliesToForward(g))
+        {
+            var rows = ShiftedRows.ForInput<T>(g);
+            return ScratchArena<T>.Size(
+                PackedWeightsElements<T, TVector, TSimd>(g),
+                rows.PaddedElements(g.InChannelsPerGroup, TSimd.Lanes),
+                (long)g.OutChannelsPerGroup * rows.Stride,
+                RowOffsets.Elements<T>(g.PatchSize),
+                GemmMacroKernel.ScratchElements<T, TVector, TSimd>(0));
+        }
+
+        var batch = ColumnBatch.ForProducts<T>(g);
+        return ScratchArena<T>.Size(
+            PackedWeightsElements<T, TVector, TSimd>(g),
+            (long)g.PatchSize * batch.Stride,
+            batch.Images > 1 ? (long)g.OutChannelsPerGroup * batch.Stride : 0,
+            RowOffsets.Elements<T>(g.PatchSize),
+            GemmMacroKernel.ScratchElements<T, TVector, TSimd>(0));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run<T, TVector, TSimd>(in ConvGeometry g, T* x, T* w, T* y, int imageStart, int imageEnd, T* scratch)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+    {
+        if (ShiftedRows.AppliesToForward(g))
+        {
+            RunShifted<T, TVector, TSimd>(g, x, w, y, imageStart, imageEnd, scratch);
+            return;
+        }
+
+        var batch = ColumnBatch.ForProducts<T>(g);
+        int plane = g.OutPlaneSize, patch = g.PatchSize, outPerGroup = g.OutChannelsPerGroup;
+        int tileRows = TSimd.TileRows, panelWidth = GemmMacroKernel.PanelWidth<T, TVector, TSimd>();
+        var arena = new ScratchArena<T>(scratch);
+        T* packedWeights = arena.Take(PackedWeightsElements<T, TVector, TSimd>(g));
+        T* columns = arena.Take((long)patch * batch.Stride);
+        T* product = arena.Take(batch.Images > 1 ? (long)outPerGroup * batch.Stride : 0);
+        nint* rowOffsets = (nint*)arena.Take(RowOffsets.Elements<T>(patch));
+        T* macroScratch = arena.Take(GemmMacroKernel.ScratchElements<T, TVector, TSimd>(0));
+
+        nint packedGroupSize = PackWeights<T, TVector, TSimd>(g, w, packedWeights);
+
+        // The image is its own column matrix when the filter is pointwise and rows can be read as whole vectors.
+        bool readImageInPlace = g.IsPointwise && batch.Images == 1 && plane % TSimd.Lanes == 0;
+        RowOffsets.FillStrided(rowOffsets, patch, readImageInPlace ? plane : batch.Stride);
+        for (int first = imageStart; first < imageEnd; first += batch.Images)
+        {
+            int images = Math.Min(batch.Images, imageEnd - first);
+            for (int group = 0; group < g.Groups; group++)
+            {
+                T* b = columns;
+                if (readImageInPlace)
+                {
+                    b = x + (long)first * g.InImageSize + (nint)group * g.InChannelsPerGroup * g.InPlaneSize;
+                }
+                else
+                {
+                    for (int i = 0; i < images; i++)
+                    {
+                        Im2ColCore.Im2Col<T, TVector, TSimd>(g, x + (long)(first + i) * g.InImageSize, group, columns + (nint)i * plane, batch.Stride);
+                    }
+
+                    BatchRows.ZeroPadding<T, TVector, TSimd>(columns, batch.Stride, patch, images * plane);
+                }
+
+                T* weights = packedWeights + group * packedGroupSize;
+                T* output = y + (long)first * g.OutImageSize + (nint)group * outPerGroup * plane;
+                if (images == 1)
+                {
+                    GemmMacroKernel.Run<T, TVector, TSimd>(
+                        outPerGroup, plane, patch, weights, (nint)patch * tileRows, b, rowOffsets, panelWidth, true, output, plane, false, macroScratch);
+                }
+                else
+                {
+                    GemmMacroKernel.Run<T, TVector, TSimd>(
+                        outPerGroup, images * plane, patch, weights, (nint)patch * tileRows, b, rowOffsets, panelWidth, true, product, batch.Stride, false, macroScratch);
+                    BatchRows.Scatter<T, TVector, TSimd>(product, batch.Stride, outPerGroup, plane, images, output, g.OutImageSize);
+                }
+            }
+        }
+    }
+
+    /// <summary>Unit stride: the product reads the shifted rows of each padded image (see <see cref="ShiftedRows"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunShifted<T, TVector, TSimd>(in ConvGeometry g, T* x, T* w, T* y, int imageStart, int imageEnd, T* scratch)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+    {
+        var rows = ShiftedRows.ForInput<T>(g);
+        int patch = g.PatchSize, outPerGroup = g.OutChannelsPerGroup, inPerGroup = g.InChannelsPerGroup;
+        int tileRows = TSimd.TileRows, panelWidth = GemmMacroKernel.PanelWidth<T, TVector, TSimd>();
+        var arena = new ScratchArena<T>(scratch);
+        T* packedWeights = arena.Take(PackedWeightsElements<T, TVector, TSimd>(g));
+        T* padded = arena.Take(rows.PaddedElements(inPerGroup, TSimd.Lanes));
+        T* product = arena.Take((long)outPerGroup * rows.Stride);
+        nint* rowOffsets = (nint*)arena.Take(RowOffsets.Elements<T>(patch));
+        T* macroScratch = arena.Take(GemmMacroKernel.ScratchElements<T, TVector, TSimd>(0));
+
+        nint packedGroupSize = PackWeights<T, TVector, TSimd>(g, w, packedWeights);
+        rows.FillOffsets(rowOffsets, inPerGroup, g.KernelH, g.KernelW, g.DilationH, g.DilationW, flipped: false);
+        for (int image = imageStart; image < imageEnd; image++)
+        {
+            for (int group = 0; group < g.Groups; group++)
+            {
+                rows.Pad<T, TVector, TSimd>(x + (long)image * g.InImageSize + (nint)group * inPerGroup * g.InPlaneSize, inPerGroup, padded);
+                GemmMacroKernel.Run<T, TVector, TSimd>(
+                    outPerGroup, rows.Columns, patch, packedWeights + group * packedGroupSize, (nint)patch * tileRows,
+                    padded, rowOffsets, panelWidth, true, product, rows.Stride, false, macroScratch);
+                rows.Compact<T, TVector, TSimd>(product, outPerGroup, y + (long)image * g.OutImageSize + (nint)group * outPerGroup * g.OutPlaneSize);
+            }
+        }
+    }
+
+    /// <summary>Packs every group's filters as the A operand; returns the packed size of one group.</summary>
+    private static nint PackWeights<T, TVector, TSimd>(in ConvGeometry g, T* w, T* packedWeights)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+    {
+        int patch = g.PatchSize, outPerGroup = g.OutChannelsPerGroup, tileRows = TSimd.TileRows;
+        nint packedGroupSize = (nint)GemmDriver.RoundUp(outPerGroup, tileRows) * patch;
+        for (int group = 0; group < g.Groups; group++)
+        {
+            GemmPacking.PackA(false, outPerGroup, patch, w + (nint)group * outPerGroup * patch, patch, tileRows, packedWeights + group * packedGroupSize);
+        }
+
+        return packedGroupSize;
+    }
+
+    private static long PackedWeightsElements<T, TVector, TSimd>(in ConvGeometry g)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+        => (long)g.Groups * GemmDriver.RoundUp(g.OutChannelsPerGroup, TSimd.TileRows) * g.PatchSize;
+}

@@ -1,0 +1,96 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using StaticGraph.Backend.Cpu.Kernels;
+
+namespace StaticGraph.Backend.Cpu;
+
+/// <summary>
+/// Convolution filter gradient, deterministic for any thread count: the batch is split into fixed
+/// chunks of images; each chunk's task writes the filter gradient of its images into its own
+/// partial buffer (chunk 0 straight into dw), then the partials are added to dw in chunk order,
+/// in parallel over fixed blocks of dw's elements.
+/// </summary>
+/// <remarks>
+/// The partial buffers are allocated once, when the kernel is built, so a run allocates nothing.
+/// They are kept under <see cref="PartialBudgetBytes"/> by giving large filters larger chunks; the
+/// chunk size depends only on the shapes, never on the thread count.
+/// </remarks>
+[CpuKernelFor(typeof(Conv2dBackwardFilterOp))]
+internal sealed unsafe class Conv2dBackwardFilterKernel : CpuKernel, IParallelBody
+{
+    /// <summary>The most memory one kernel's partial filter gradients may take.</summary>
+    private const long PartialBudgetBytes = 64L << 20;
+
+    private readonly ConvGeometry _g;
+    private readonly CpuTensor _x, _dy, _dw;
+    private readonly int _imagesPerChunk, _chunks;
+    private readonly long _weightBytes;
+    private readonly byte[] _partials;
+    private readonly PartialSum _sum;
+    private CpuContext? _context;
+
+    public Conv2dBackwardFilterKernel(CpuKernelArgs args)
+    {
+        var op = (Conv2dBackwardFilterOp)args.Node.Op;
+        (_x, _dy, _dw) = (args.Inputs[0], args.Inputs[1], args.Output);
+        _g = Conv2dKernelGeometry.Of(_x.Shape, op.FilterShape, op.Window, op.Groups);
+        _weightBytes = _dw.Type.SizeInBytes;
+        var maxChunks = 1 + PartialBudgetBytes / _weightBytes;
+        _imagesPerChunk = (int)Math.Max(Conv2dKernelGeometry.ImagesPerChunk, (_g.Batch + maxChunks - 1) / maxChunks);
+        _chunks = Conv2dKernelGeometry.Chunks(_g, _imagesPerChunk);
+        _partials = GC.AllocateUninitializedArray<byte>(checked((int)((_chunks - 1) * _weightBytes)), pinned: true);
+        _sum = new PartialSum(this);
+        args.RequestScratchPerWorker(Conv2dKernelGeometry.ScratchBytes(_dw.Type.DType,
+            () => Conv2d.BackwardFilterScratchElements<float>(_g), () => Conv2d.BackwardFilterScratchElements<double>(_g)));
+    }
+
+    public override void Run(CpuContext ctx)
+    {
+        _context = ctx;
+        ctx.Workers.For(_chunks, this);
+        if (_chunks > 1) ctx.Workers.For(_sum.Tasks, _sum);
+    }
+
+    public void Execute(int task, int worker)
+    {
+        if (_dw.Type.DType == DType.F32) ChunkGradient<float>(task, worker);
+        else ChunkGradient<double>(task, worker);
+    }
+
+    /// <summary>Where chunk <paramref name="chunk"/>'s gradient goes: dw itself for chunk 0, else its partial buffer.</summary>
+    private byte* Destination(int chunk) =>
+        chunk == 0 ? _dw.Data : (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_partials)) + (chunk - 1) * _weightBytes;
+
+    private void ChunkGradient<T>(int chunk, int worker) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (start, end) = Conv2dKernelGeometry.ChunkRange(_g, chunk, _imagesPerChunk);
+        Conv2d.BackwardFilter(_g, _x.Ptr<T>(), _dy.Ptr<T>(), (T*)Destination(chunk), start, end, (T*)_context!.ScratchFor(worker));
+    }
+
+    /// <summary>Adds the partials of chunks 1, 2, ... to dw in that order, one task per block of dw.</summary>
+    private sealed class PartialSum(Conv2dBackwardFilterKernel kernel) : IParallelBody
+    {
+        private const int ElementsPerTask = 4096;
+
+        private readonly long _elements = kernel._dw.Length;
+
+        public int Tasks => (int)((_elements + ElementsPerTask - 1) / ElementsPerTask);
+
+        public void Execute(int task, int worker)
+        {
+            if (kernel._dw.Type.DType == DType.F32) AddPartials<float>(task);
+            else AddPartials<double>(task);
+        }
+
+        private void AddPartials<T>(int task) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var first = (long)task * ElementsPerTask;
+            var count = (int)Math.Min(ElementsPerTask, _elements - first);
+            var sum = new Span<T>(kernel._dw.Ptr<T>() + first, count);
+            for (var chunk = 1; chunk < kernel._chunks; chunk++)
+                TensorPrimitives.Add(sum, new ReadOnlySpan<T>((T*)kernel.Destination(chunk) + first, count), sum);
+        }
+    }
+}

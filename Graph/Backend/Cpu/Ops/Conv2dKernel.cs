@@ -1,0 +1,46 @@
+using System.Numerics;
+using StaticGraph.Backend.Cpu.Kernels;
+
+namespace StaticGraph.Backend.Cpu;
+
+/// <summary>
+/// Forward convolution: one task per fixed chunk of images, each lowered by
+/// <see cref="Conv2d.Forward{T}"/> with the worker's scratch. Every output value is a fixed-order
+/// sum, so the result does not depend on the thread count.
+/// </summary>
+[CpuKernelFor(typeof(Conv2dOp))]
+internal sealed unsafe class Conv2dKernel : CpuKernel, IParallelBody
+{
+    private readonly ConvGeometry _g;
+    private readonly CpuTensor _x, _w, _y;
+    private readonly int _chunks;
+    private CpuContext? _context;
+
+    public Conv2dKernel(CpuKernelArgs args)
+    {
+        var op = (Conv2dOp)args.Node.Op;
+        (_x, _w, _y) = (args.Inputs[0], args.Inputs[1], args.Output);
+        _g = Conv2dKernelGeometry.Of(_x.Shape, _w.Shape, op.Window, op.Groups);
+        _chunks = Conv2dKernelGeometry.Chunks(_g);
+        args.RequestScratchPerWorker(Conv2dKernelGeometry.ScratchBytes(_y.Type.DType,
+            () => Conv2d.ForwardScratchElements<float>(_g), () => Conv2d.ForwardScratchElements<double>(_g)));
+    }
+
+    public override void Run(CpuContext ctx)
+    {
+        _context = ctx;
+        ctx.Workers.For(_chunks, this);
+    }
+
+    public void Execute(int task, int worker)
+    {
+        if (_y.Type.DType == DType.F32) Forward<float>(task, worker);
+        else Forward<double>(task, worker);
+    }
+
+    private void Forward<T>(int chunk, int worker) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (start, end) = Conv2dKernelGeometry.ChunkRange(_g, chunk);
+        Conv2d.Forward(_g, _x.Ptr<T>(), _w.Ptr<T>(), _y.Ptr<T>(), start, end, (T*)_context!.ScratchFor(worker));
+    }
+}

@@ -1,0 +1,62 @@
+using StaticGraph.Backend.Cpu.Kernels;
+
+namespace StaticGraph.Backend.Cpu;
+
+/// <summary>
+/// Translates the sliding-window ops' attributes (convolution and, sharing <see cref="Conv2dWindow"/>,
+/// pooling) into the numeric kernels' <see cref="ConvGeometry"/> and <see cref="PoolGeometry"/>,
+/// and fixes how the work is split into tasks.
+/// </summary>
+internal static class Conv2dKernelGeometry
+{
+    /// <summary>
+    /// Images per task. Fixed, not derived from the thread count, so that the filter gradient's
+    /// per-chunk partial sums, and therefore its bits, are the same for any number of threads.
+    /// </summary>
+    public const int ImagesPerChunk = 4;
+
+    /// <summary>The geometry of convolving an input of shape <paramref name="x"/> with a filter of shape <paramref name="w"/>.</summary>
+    public static ConvGeometry Of(Shape x, Shape w, Conv2dWindow window, int groups)
+    {
+        var g = new ConvGeometry(
+            Batch: x[0], InChannels: x[1], Height: x[2], Width: x[3],
+            OutChannels: w[0], KernelH: w[2], KernelW: w[3],
+            StrideH: window.Stride, StrideW: window.Stride,
+            PadH: window.Padding, PadW: window.Padding,
+            DilationH: window.Dilation, DilationW: window.Dilation,
+            Groups: groups);
+        g.Validate();
+        return g;
+    }
+
+    /// <summary>Number of chunks of <paramref name="imagesPerChunk"/> images covering the batch.</summary>
+    public static int Chunks(in ConvGeometry g, int imagesPerChunk = ImagesPerChunk) => (g.Batch + imagesPerChunk - 1) / imagesPerChunk;
+
+    /// <summary>The image range [start, end) of chunk <paramref name="chunk"/>.</summary>
+    public static (int Start, int End) ChunkRange(in ConvGeometry g, int chunk, int imagesPerChunk = ImagesPerChunk)
+    {
+        var start = chunk * imagesPerChunk;
+        return (start, Math.Min(g.Batch, start + imagesPerChunk));
+    }
+
+    /// <summary>The geometry of pooling an input of shape <paramref name="x"/> with a square window of <paramref name="kernel"/>.</summary>
+    public static PoolGeometry PoolOf(Shape x, int kernel, Conv2dWindow window)
+    {
+        var g = new PoolGeometry(
+            Batch: x[0], Channels: x[1], Height: x[2], Width: x[3],
+            KernelH: kernel, KernelW: kernel, StrideH: window.Stride, StrideW: window.Stride,
+            PadH: window.Padding, PadW: window.Padding);
+        g.Validate();
+        return g;
+    }
+
+    /// <summary>
+    /// Planes per pooling task: enough for about <c>16K</c> input elements, so small planes do not
+    /// drown in scheduling. Planes are independent, so any split gives the same bits.
+    /// </summary>
+    public static int PlanesPerTask(in PoolGeometry g) => Math.Max(1, (1 << 14) / g.InPlaneSize);
+
+    /// <summary>Bytes of scratch one call of a numeric kernel needs, for the tensor's dtype.</summary>
+    public static long ScratchBytes(DType dtype, Func<long> floatElements, Func<long> doubleElements) =>
+        dtype == DType.F32 ? floatElements() * sizeof(float) : doubleElements() * sizeof(double);
+}

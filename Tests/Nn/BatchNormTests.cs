@@ -1,0 +1,212 @@
+using StaticGraph.Ops;
+using Xunit;
+
+namespace StaticGraph.Tests.Nn;
+
+public class BatchNormTests
+{
+    private const double Eps = 1e-5;
+
+    private static readonly int[] XShape = [3, 4, 5, 3];
+    private static readonly int[] ChannelShape = [4];
+
+    private static double[][] Inputs(int[] xShape, int seed)
+    {
+        var channels = xShape[1];
+        var x = TestValues.Uniform(TestValues.Count(xShape), seed, -2, 3);
+        return
+        [
+            x,
+            TestValues.Uniform(channels, seed + 1, 0.5, 2),     // gamma
+            TestValues.Uniform(channels, seed + 2, -1, 1),      // beta
+            TestValues.Uniform(channels, seed + 3, -0.5, 0.5),  // running mean
+            TestValues.Uniform(channels, seed + 4, 0.5, 1.5),   // running variance
+        ];
+    }
+
+    private static int[][] Shapes(int[] xShape) => [xShape, [xShape[1]], [xShape[1]], [xShape[1]], [xShape[1]]];
+
+    private static Node BatchNorm(GraphBuilder b, Node[] i) => b.BatchNormRaw(i[0], i[1], i[2], i[3], i[4], Eps);
+
+    [Fact]
+    public void Training_mode_normalises_with_the_batch_mean_and_biased_variance()
+    {
+        var v = Inputs(XShape, seed: 1);
+        var actual = OpRunner.RunF64(Shapes(XShape), v, BatchNorm, ProgramMode.Training);
+        var (mean, variance) = NaiveReference.ChannelMoments(v[0], XShape, ddof: 0);
+        var expected = NaiveReference.BatchNorm(v[0], XShape, v[1], v[2], mean, variance, Eps);
+        AssertClose(expected, actual, 1e-12);
+    }
+
+    [Fact]
+    public void Inference_mode_normalises_with_the_running_statistics()
+    {
+        var v = Inputs(XShape, seed: 2);
+        var actual = OpRunner.RunF64(Shapes(XShape), v, BatchNorm, ProgramMode.Inference);
+        var expected = NaiveReference.BatchNorm(v[0], XShape, v[1], v[2], v[3], v[4], Eps);
+        AssertClose(expected, actual, 1e-12);
+    }
+
+    [Fact]
+    public void A_rank_two_input_is_normalised_per_feature_column()
+    {
+        int[] shape = [7, 3];
+        var v = Inputs(shape, seed: 3);
+        var actual = OpRunner.RunF64(Shapes(shape), v, BatchNorm, ProgramMode.Training);
+        var (mean, variance) = NaiveReference.ChannelMoments(v[0], shape, ddof: 0);
+        AssertClose(NaiveReference.BatchNorm(v[0], shape, v[1], v[2], mean, variance, Eps), actual, 1e-12);
+    }
+
+    [Fact]
+    public void Float32_statistics_stay_accurate_when_the_mean_dwarfs_the_spread()
+    {
+        // Sums in double and centring before scaling keep float32 close to the float64 result.
+        int[] shape = [16, 2, 12, 12];
+        var v = Inputs(shape, seed: 4);
+        v[0] = v[0].Select(e => 1000 + e).ToArray();
+        var rounded = TestValues.ToSingle(v[0]).Select(e => (double)e).ToArray();
+        var actual = OpRunner.RunF32(Shapes(shape), v, (b, i) => [BatchNorm(b, i)], ProgramMode.Training)[0];
+        var (mean, variance) = NaiveReference.ChannelMoments(rounded, shape, ddof: 0);
+        var gamma = TestValues.ToSingle(v[1]).Select(e => (double)e).ToArray();
+        var beta = TestValues.ToSingle(v[2]).Select(e => (double)e).ToArray();
+        var expected = NaiveReference.BatchNorm(rounded, shape, gamma, beta, mean, variance, Eps);
+        AssertClose(expected, actual.Select(e => (double)e).ToArray(), 1e-4);
+    }
+
+    [Fact]
+    public void Training_gradients_of_input_scale_and_shift_match_central_differences()
+    {
+        int[] shape = [3, 2, 3, 4];
+        GradientCheck.AssertGradientsMatch(Inputs(shape, seed: 5), Shapes(shape), BatchNorm, [0, 1, 2], ProgramMode.Training);
+    }
+
+    [Fact]
+    public void Training_gradients_of_a_rank_two_input_match_central_differences()
+    {
+        int[] shape = [5, 3];
+        GradientCheck.AssertGradientsMatch(Inputs(shape, seed: 6), Shapes(shape), BatchNorm, [0, 1, 2], ProgramMode.Training);
+    }
+
+    [Fact]
+    public void No_gradient_flows_to_the_running_statistics()
+    {
+        var b = new GraphBuilder(DType.F64);
+        var i = Shapes(XShape).Select((s, k) => b.Input("in" + k, DType.F64, s)).ToArray();
+        var loss = b.SumAll(BatchNorm(b, i));
+        var grads = Autodiff.Gradients(loss, i);
+        Assert.True(grads.ContainsKey(i[0]) && grads.ContainsKey(i[1]) && grads.ContainsKey(i[2]));
+        Assert.False(grads.ContainsKey(i[3]));
+        Assert.False(grads.ContainsKey(i[4]));
+    }
+
+    [Fact]
+    public void Forward_and_backward_are_bitwise_identical_with_one_and_two_threads()
+    {
+        int[] shape = [5, 6, 9, 11];
+        var v = Inputs(shape, seed: 7);
+        v = [.. v, TestValues.Uniform(TestValues.Count(shape), seed: 8)];
+        int[][] shapes = [.. Shapes(shape), shape];
+        Node[] Build(GraphBuilder b, Node[] i)
+        {
+            var y = BatchNorm(b, i);
+            var grads = Autodiff.Gradients(b.SumAll(b.Mul(y, i[5])), [i[0], i[1], i[2]]);
+            return [y, grads[i[0]], grads[i[1]], grads[i[2]], b.ChannelMoments(i[0])];
+        }
+        var one = OpRunner.RunF32(shapes, v, Build, ProgramMode.Training, threads: 1);
+        var two = OpRunner.RunF32(shapes, v, Build, ProgramMode.Training, threads: 2);
+        Bitwise.AssertIdentical(one, two);
+    }
+
+    [Fact]
+    public void A_scale_of_the_wrong_length_fails_when_built_and_names_the_op_and_types()
+    {
+        var b = new GraphBuilder();
+        var x = b.Input("x", DType.F32, 2, 3, 4, 4);
+        var good = b.Input("c", DType.F32, 3);
+        var bad = b.Input("g", DType.F32, 5);
+        var e = Assert.Throws<GraphBuildException>(() => b.BatchNormRaw(x, bad, good, good, good));
+        Assert.Contains("batch_norm", e.Message);
+        Assert.Contains("f32[2,3,4,4]", e.Message);
+        Assert.Contains("f32[5]", e.Message);
+        Assert.Contains("gamma of shape [3]", e.Message);
+    }
+
+    [Fact]
+    public void A_vector_input_or_mixed_dtypes_fail_when_built()
+    {
+        var b = new GraphBuilder();
+        var c = b.Input("c", DType.F32, 3);
+        var e = Assert.Throws<GraphBuildException>(() => b.BatchNormRaw(c, c, c, c, c));
+        Assert.Contains("rank 2 or more", e.Message);
+
+        var x = b.Input("x", DType.F32, 2, 3);
+        var d = b.Input("d", DType.F64, 3);
+        e = Assert.Throws<GraphBuildException>(() => b.BatchNormRaw(x, c, c, c, d));
+        Assert.Contains("f64[3]", e.Message);
+        Assert.Contains("same dtype", e.Message);
+    }
+
+    [Fact]
+    public void A_non_positive_eps_fails_when_built()
+    {
+        var b = new GraphBuilder();
+        var x = b.Input("x", DType.F32, 2, 3);
+        var c = b.Input("c", DType.F32, 3);
+        var e = Assert.Throws<GraphBuildException>(() => b.BatchNormRaw(x, c, c, c, c, eps: 0));
+        Assert.Contains("eps > 0", e.Message);
+    }
+
+    [Fact]
+    public void A_constant_channel_in_training_mode_gives_beta_rather_than_nan()
+    {
+        int[] shape = [2, 2, 2, 2];
+        var v = Inputs(shape, seed: 9);
+        for (var i = 0; i < v[0].Length; i++) if (i / 4 % 2 == 0) v[0][i] = 3.25;
+        var y = OpRunner.RunF64(Shapes(shape), v, BatchNorm, ProgramMode.Training);
+        for (var i = 0; i < y.Length; i++) if (i / 4 % 2 == 0) Assert.Equal(v[2][0], y[i], 12);
+    }
+
+    [Fact]
+    public void The_backward_ops_check_the_gradient_type_when_built()
+    {
+        var b = new GraphBuilder();
+        var x = b.Input("x", DType.F32, 2, 3, 4, 4);
+        var gamma = b.Input("g", DType.F32, 3);
+        var dy = b.Input("dy", DType.F32, 2, 3, 4, 5);
+        Conv2dTests.AssertNames(Assert.Throws<GraphBuildException>(() => b.Apply(new BatchNormBackwardOp(), x, gamma, dy)),
+            "batch_norm_backward", "f32[2,3,4,5]", "the input's type f32[2,3,4,4]");
+        Conv2dTests.AssertNames(Assert.Throws<GraphBuildException>(() => b.Apply(new BatchNormScaleGradOp(), x, dy)),
+            "batch_norm_scale_grad", "f32[2,3,4,5]", "the input's type f32[2,3,4,4]");
+        Assert.Equal(new Shape(3), b.Apply(new BatchNormScaleGradOp(), x, x).Shape);
+    }
+
+    [Fact]
+    public void The_listing_shows_eps()
+    {
+        var b = new GraphBuilder();
+        var x = b.Input("x", DType.F32, 2, 3);
+        var c = b.Input("c", DType.F32, 3);
+        Assert.Contains("batch_norm(%0, %1, %1, %1, %1) eps=1e-05", GraphPrinter.Line(b.BatchNormRaw(x, c, c, c, c)));
+    }
+
+    [Fact]
+    public void The_backward_ops_refuse_second_order_gradients()
+    {
+        var b = new GraphBuilder(DType.F64);
+        var x = b.Input("x", DType.F64, 4, 2);
+        var c = b.Input("c", DType.F64, 2);
+        var dx = Autodiff.Gradients(b.SumAll(b.Square(b.BatchNormRaw(x, c, c, c, c))), [x])[x];
+        var e = Assert.Throws<NotSupportedException>(() => Autodiff.Gradients(b.SumAll(dx), [x]));
+        Assert.Contains("second-order", e.Message);
+    }
+
+    internal static void AssertClose(double[] expected, double[] actual, double tolerance)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            var error = Math.Abs(expected[i] - actual[i]) / Math.Max(1, Math.Abs(expected[i]));
+            Assert.True(error <= tolerance, $"element {i}: expected {expected[i]:R}, got {actual[i]:R}");
+        }
+    }
+}
