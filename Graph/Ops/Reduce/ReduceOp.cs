@@ -77,7 +77,8 @@ public sealed class ReduceOp : Op
         return Function switch
         {
             ReduceFunction.Sum => [spread],
-            ReduceFunction.Mean => [b.Scale(spread, (double)kept.ElementCount / x.Shape.ElementCount)],
+            // Scale the small tensor, then spread it: one pass over the large one.
+            ReduceFunction.Mean => [b.BroadcastTo(b.Scale(dyKept, (double)kept.ElementCount / x.Shape.ElementCount), x.Shape)],
             // Every element equal to the maximum receives the gradient (ties are kinks).
             ReduceFunction.Max => [b.Mul(spread, b.Equal(x, b.Reshape(node, kept)))],
             _ => throw new NotSupportedException($"no gradient rule for {Function}"),

@@ -25,7 +25,10 @@ internal sealed unsafe class BroadcastToKernel(CpuKernelArgs args) : CpuKernel, 
                 Buffer.MemoryCopy(src, dst, l.Inner * size, l.Inner * size);
                 continue;
             }
-            for (long i = 0; i < l.Inner; i++) Buffer.MemoryCopy(src, dst + i * size, size, size);
+            // A broadcast innermost axis is a fill with one element's bits.
+            if (size == 4) new Span<int>(dst, (int)l.Inner).Fill(*(int*)src);
+            else if (size == 8) new Span<long>(dst, (int)l.Inner).Fill(*(long*)src);
+            else for (long i = 0; i < l.Inner; i++) Buffer.MemoryCopy(src, dst + i * size, size, size);
         }
     }
 }
