@@ -3,7 +3,7 @@ using StaticGraph.Train.Commands;
 
 namespace StaticGraph.Train;
 
-/// <summary>The command line: train, eval, bench, device-check.</summary>
+/// <summary>The command line: train, eval, export, bench, device-check.</summary>
 public static class EntryPoint
 {
     /// <summary>Parses the arguments and runs the chosen command; errors are one line and a non-zero exit code.</summary>
@@ -11,6 +11,8 @@ public static class EntryPoint
     {
         var root = new RootCommand("Static-graph CNN training on the CPU (and cuDNN when a GPU is present).");
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DeviceCheckCommand.Create());
         return root.Parse(args).Invoke();

@@ -12,6 +12,12 @@ public interface IExecutable : IDisposable
     /// </summary>
     long Step { get; set; }
 
+    /// <summary>Check every node's output for NaN and infinity as it is computed (slow; for diagnosis).</summary>
+    bool CheckFinite { get; set; }
+
+    /// <summary>Check every update for NaN and infinity before applying any, leaving state untouched on failure.</summary>
+    bool GuardUpdates { get; set; }
+
     /// <summary>Copies a value into the input named <paramref name="name"/>.</summary>
     void SetInput<T>(string name, ReadOnlySpan<T> values) where T : unmanaged;
 

@@ -30,7 +30,7 @@ public class FashionMnistAcceptanceTests
             Threads = 2,
             OutDir = Path.Combine(Path.GetTempPath(), "sg-accept-" + Guid.NewGuid().ToString("N")),
         };
-        var history = new Trainer(options, new Silent()).Run();
+        var history = new Trainer(options, new Silent()).Run(stop: TestContext.Current.CancellationToken).History;
         Assert.True(history[^1].TestAcc >= 0.85, $"test accuracy {history[^1].TestAcc:P2} is below 85%");
         Directory.Delete(options.OutDir, recursive: true);
     }

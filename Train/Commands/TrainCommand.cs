@@ -1,4 +1,5 @@
 using System.CommandLine;
+using StaticGraph.Checkpoints;
 using StaticGraph.Models;
 using StaticGraph.Train.Training;
 
@@ -30,14 +31,15 @@ public static class TrainCommand
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder holding the data set files" };
         var noAugment = new Option<bool>("--no-augment") { Description = "Disable pad-4 random crop and horizontal flip" };
         var smoothing = new Option<double>("--label-smoothing") { Description = "Label smoothing epsilon" };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run whose output folder this is (its checkpoint holds the options)" };
         var command = new Command("train", "Train a model")
         {
             dataset, model, epochs, batch, lr, schedule, warmup, momentum, wd, noNesterov, noDecayBn, seed, outDir,
-            trainLimit, testLimit, threads, dataDir, noAugment, smoothing,
+            trainLimit, testLimit, threads, dataDir, noAugment, smoothing, resume,
         };
         command.SetAction(r => CommandErrors.Guard(() =>
         {
-            var options = new TrainOptions
+            TrainOptions options = new()
             {
                 Dataset = r.GetValue(dataset)!,
                 Model = r.GetValue(model)!,
@@ -59,11 +61,22 @@ public static class TrainCommand
                 Augment = !r.GetValue(noAugment),
                 LabelSmoothing = r.GetValue(smoothing),
             };
+            if (r.GetValue(resume) is { } dir)
+            {
+                var saved = CheckpointFile.Read(Path.Combine(dir, Trainer.CheckpointName));
+                options = Trainer.OptionsOf(saved) with { OutDir = dir, Threads = options.Threads, DataDir = options.DataDir ?? Trainer.OptionsOf(saved).DataDir };
+            }
             if (options.Lr <= 0) throw new ArgumentException($"--lr must be positive, got {options.Lr}");
             if (options.LabelSmoothing is < 0 or >= 1) throw new ArgumentException($"--label-smoothing must be in [0, 1), got {options.LabelSmoothing}");
             ModelZoo.Get(options.Model);
-            var history = ConsoleProgress.Run(progress => new Trainer(options, progress).Run());
-            var last = history[^1];
+            using var stop = StopSignals.Install();
+            var result = ConsoleProgress.Run(progress => new Trainer(options, progress).Run(r.GetValue(resume) is not null, stop.Token));
+            if (result.Stopped)
+            {
+                Console.WriteLine($"stopped; checkpoint written. Continue with: train --resume {options.OutDir}");
+                return 130;
+            }
+            var last = result.History[^1];
             Console.WriteLine($"test accuracy {last.TestAcc * 100:F2}% (test loss {last.TestLoss:F4}) after {last.Epoch} epoch(s); results in {Path.GetFullPath(options.OutDir)}");
             return 0;
         }));

@@ -38,6 +38,12 @@ public sealed class ModelSession : IDisposable
             .Sum(v => v.Shape.ElementCount);
     }
 
+    /// <summary>The session a training run with <paramref name="o"/> uses on images like <paramref name="data"/>'s.</summary>
+    public static ModelSession ForRun(TrainOptions o, StaticGraph.Data.ImageDataset data, int stepsPerEpoch) =>
+        new(ModelZoo.Get(o.Model), o.BatchSize, data.Channels, data.Height, data.Width, data.ClassCount,
+            new Sgd(o.Momentum, o.WeightDecay, o.Nesterov, o.NoDecayOnNormAndBias), ScheduleFactory.Create(o, stepsPerEpoch),
+            o.Seed, o.Threads, o.LabelSmoothing);
+
     /// <summary>The logits node [N, classes].</summary>
     public Node Logits { get; }
 

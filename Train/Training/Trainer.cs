@@ -1,30 +1,47 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using StaticGraph.Backend;
 using StaticGraph.Checkpoints;
 using StaticGraph.Data;
 using StaticGraph.Models;
 
 namespace StaticGraph.Train.Training;
 
-/// <summary>A training run stopped because the loss was not finite.</summary>
-public sealed class TrainingDivergedException(long step, double loss)
-    : Exception($"training diverged at step {step}: the loss is {loss}; the last good checkpoint is kept")
+/// <summary>A training run stopped because a value became NaN or infinite.</summary>
+public sealed class TrainingDivergedException(long step, string detail)
+    : Exception($"training diverged at step {step}: {detail}; the last good checkpoint is kept")
 {
-    /// <summary>The step whose loss was not finite.</summary>
+    /// <summary>The step at which it happened.</summary>
     public long Step { get; } = step;
 }
+
+/// <summary>What a run ended with.</summary>
+/// <param name="History">Every completed epoch's metrics, including those of earlier runs when resumed.</param>
+/// <param name="Stopped">True when a stop was requested and a checkpoint written mid-run.</param>
+public sealed record TrainResult(IReadOnlyList<EpochMetrics> History, bool Stopped);
 
 /// <summary>
 /// The training loop: batches in a seeded order with seeded augmentation, one static training
 /// program per step, evaluation after every epoch, and metrics.csv, a checkpoint and curves.png in
-/// the output folder.
+/// the output folder. A stop request (SIGINT/SIGTERM) writes a checkpoint after the current step;
+/// resuming from it continues bitwise identically, because the data order, augmentation and random
+/// draws are pure functions of (seed, step) and the partial epoch's sums travel in the checkpoint.
 /// </summary>
 public sealed class Trainer(TrainOptions options, ITrainingProgress progress)
 {
     /// <summary>File name of the checkpoint in the output folder.</summary>
     public const string CheckpointName = "checkpoint.sgck";
 
-    /// <summary>Trains and returns every epoch's metrics.</summary>
-    public IReadOnlyList<EpochMetrics> Run()
+    private const string OptionsKey = "options";
+
+    /// <summary>The options a checkpoint was written with (to resume it).</summary>
+    public static TrainOptions OptionsOf(CheckpointData checkpoint) =>
+        checkpoint.Metadata.TryGetValue(OptionsKey, out var json) && JsonSerializer.Deserialize<TrainOptions>(json) is { } o
+            ? o : throw new ArgumentException("the checkpoint holds no training options; it was not written by `train`");
+
+    /// <summary>Trains from scratch, or from the checkpoint in the output folder when <paramref name="resume"/>.</summary>
+    public TrainResult Run(bool resume = false, CancellationToken stop = default)
     {
         var (train, test) = DatasetCatalog.Load(options.Dataset, options.DataDir);
         if (options.TrainLimit > 0) train = train.Take(options.TrainLimit);
@@ -35,54 +52,121 @@ public sealed class Trainer(TrainOptions options, ITrainingProgress progress)
         var plan = new BatchPlan(train.Count, batch, shuffle: true, dropLast: true, seed: options.Seed);
         var stepsPerEpoch = plan.BatchCount;
         var schedule = ScheduleFactory.Create(options, stepsPerEpoch);
-        var optimizer = new Sgd(options.Momentum, options.WeightDecay, options.Nesterov, options.NoDecayOnNormAndBias);
-
-        using var session = new ModelSession(ModelZoo.Get(options.Model), batch, train.Channels, train.Height, train.Width,
-            train.ClassCount, optimizer, schedule, options.Seed, options.Threads, options.LabelSmoothing);
+        using var session = ModelSession.ForRun(options, train, stepsPerEpoch);
+        var step = session.Training;
+        step.GuardUpdates = true;
         var evaluator = new Evaluator(session);
         Directory.CreateDirectory(options.OutDir);
         var metricsPath = Path.Combine(options.OutDir, "metrics.csv");
-        File.WriteAllText(metricsPath, EpochMetrics.CsvHeader + "\n");
+        var checkpointPath = Path.Combine(options.OutDir, CheckpointName);
+
+        var history = new List<EpochMetrics>();
+        var partial = new EpochSums(0, 0, 0, 0);
+        if (resume)
+        {
+            var saved = CheckpointFile.Load(checkpointPath, step, session.TrainingProgram);
+            partial = EpochSums.From(saved.Metadata);
+            history.AddRange(MetricsFile.Read(metricsPath).Take((int)(saved.Step / stepsPerEpoch)));
+        }
+        MetricsFile.Write(metricsPath, history);
 
         var augment = options.Augment ? AugmentOptions.Training : AugmentOptions.Evaluation;
         var images = new float[batch * train.ImageSize];
         var labels = new int[batch];
         var logits = new float[batch * train.ClassCount];
         var loss = new float[1];
-        var history = new List<EpochMetrics>();
-        for (var epoch = 0; epoch < options.Epochs; epoch++)
+        for (var epoch = (int)(step.Step / stepsPerEpoch); epoch < options.Epochs; epoch++)
         {
             progress.EpochStarted(epoch + 1, stepsPerEpoch);
             var clock = Stopwatch.StartNew();
-            double lossSum = 0;
-            long correct = 0;
-            var seen = 0;
-            var lr = schedule.At(session.Training.Step);
+            var sums = partial;
+            partial = new EpochSums(0, 0, 0, 0);
+            var lr = schedule.At(step.Step);
             foreach (var planned in plan.StartEpoch(epoch))
             {
+                if (planned.Index < step.Step - (long)epoch * stepsPerEpoch) continue; // done before the resume
                 BatchAssembler.Assemble(train, planned.Indices, augment, options.Seed, planned.Id, images, labels);
-                lr = schedule.At(session.Training.Step);
-                session.Training.SetInput<float>(ModelSession.ImageInput, images);
-                session.Training.SetInput<int>(ModelSession.LabelInput, labels);
-                session.Training.Run();
-                session.Training.Read<float>(session.Loss, loss);
-                if (!float.IsFinite(loss[0])) throw new TrainingDivergedException(session.Training.Step - 1, loss[0]);
-                session.Training.Read<float>(session.Logits, logits);
-                lossSum += loss[0] * batch;
-                correct += LogitStatistics.Score(logits, labels, train.ClassCount, batch).Correct;
-                seen += batch;
-                progress.StepDone(planned.Index + 1, loss[0], seen / clock.Elapsed.TotalSeconds);
+                lr = schedule.At(step.Step);
+                step.SetInput<float>(ModelSession.ImageInput, images);
+                step.SetInput<int>(ModelSession.LabelInput, labels);
+                RunGuarded(step);
+                step.Read<float>(session.Loss, loss);
+                step.Read<float>(session.Logits, logits);
+                var correct = LogitStatistics.Score(logits, labels, train.ClassCount, batch).Correct;
+                sums = sums.Add((double)loss[0] * batch, correct, batch, clock.Elapsed.TotalSeconds);
+                clock.Restart();
+                progress.StepDone(planned.Index + 1, loss[0], sums.Seen / Math.Max(sums.Seconds, 1e-9));
+                if (stop.IsCancellationRequested && planned.Index + 1 < stepsPerEpoch)
+                {
+                    Save(checkpointPath, step, session, epoch, sums);
+                    return new TrainResult(history, Stopped: true);
+                }
             }
             progress.Evaluating();
             var (testLoss, testAcc) = evaluator.Evaluate(test);
-            var metrics = new EpochMetrics(epoch + 1, lossSum / seen, (double)correct / seen, testLoss, testAcc, lr, clock.Elapsed.TotalSeconds);
+            var metrics = new EpochMetrics(epoch + 1, sums.LossSum / sums.Seen, (double)sums.Correct / sums.Seen, testLoss, testAcc, lr, sums.Seconds);
             history.Add(metrics);
-            File.AppendAllText(metricsPath, metrics.ToCsv() + "\n");
-            CheckpointFile.Save(Path.Combine(options.OutDir, CheckpointName), session.Training, session.TrainingProgram, epoch + 1,
-                new Dictionary<string, string> { ["model"] = options.Model, ["dataset"] = options.Dataset }, options.Seed);
+            MetricsFile.Write(metricsPath, history);
+            Save(checkpointPath, step, session, epoch + 1, new EpochSums(0, 0, 0, 0));
             CurvesPlot.Write(Path.Combine(options.OutDir, "curves.png"), history);
             progress.EpochDone(metrics);
+            if (stop.IsCancellationRequested && epoch + 1 < options.Epochs) return new TrainResult(history, Stopped: true);
         }
-        return history;
+        return new TrainResult(history, Stopped: false);
+    }
+
+    /// <summary>
+    /// Runs a step whose updates are checked first. On a NaN or infinity nothing was applied, so the
+    /// same step is run again checking every node, to name the one that produced it first.
+    /// </summary>
+    private static void RunGuarded(IExecutable step)
+    {
+        try
+        {
+            step.Run();
+        }
+        catch (NonFiniteValueException)
+        {
+            step.CheckFinite = true;
+            try
+            {
+                step.Run();
+            }
+            catch (NonFiniteValueException first)
+            {
+                throw new TrainingDivergedException(first.Step, "the first non-finite value came from " + GraphPrinter.Line(first.Node));
+            }
+            throw new TrainingDivergedException(step.Step, "an update became non-finite");
+        }
+    }
+
+    private void Save(string path, IExecutable step, ModelSession session, int epoch, EpochSums sums)
+    {
+        var meta = sums.ToMetadata();
+        meta[OptionsKey] = JsonSerializer.Serialize(options);
+        meta["model"] = options.Model;
+        meta["dataset"] = options.Dataset;
+        CheckpointFile.Save(path, step, session.TrainingProgram, epoch, meta, options.Seed);
+    }
+
+    /// <summary>The running sums of an epoch in progress (saved with a mid-epoch checkpoint).</summary>
+    private sealed record EpochSums(double LossSum, long Correct, long Seen, double Seconds)
+    {
+        public EpochSums Add(double loss, long correct, long seen, double seconds) =>
+            new(LossSum + loss, Correct + correct, Seen + seen, Seconds + seconds);
+
+        public Dictionary<string, string> ToMetadata() => new()
+        {
+            ["epoch_loss_sum"] = LossSum.ToString("R", CultureInfo.InvariantCulture),
+            ["epoch_correct"] = Correct.ToString(CultureInfo.InvariantCulture),
+            ["epoch_seen"] = Seen.ToString(CultureInfo.InvariantCulture),
+            ["epoch_seconds"] = Seconds.ToString("R", CultureInfo.InvariantCulture),
+        };
+
+        public static EpochSums From(IReadOnlyDictionary<string, string> m) => new(
+            double.Parse(m.GetValueOrDefault("epoch_loss_sum", "0"), CultureInfo.InvariantCulture),
+            long.Parse(m.GetValueOrDefault("epoch_correct", "0"), CultureInfo.InvariantCulture),
+            long.Parse(m.GetValueOrDefault("epoch_seen", "0"), CultureInfo.InvariantCulture),
+            double.Parse(m.GetValueOrDefault("epoch_seconds", "0"), CultureInfo.InvariantCulture));
     }
 }

@@ -69,6 +69,13 @@ public sealed unsafe class CpuExecutable : IExecutable
     /// <summary>When set, every node's output is checked for NaN and infinity after it runs.</summary>
     public bool CheckFinite { get; set; }
 
+    /// <summary>
+    /// When set, every update's new value is checked before any is applied; a NaN or infinity
+    /// throws <see cref="NonFiniteValueException"/> and leaves the variables and the step as they
+    /// were, so the step can be re-run with <see cref="CheckFinite"/> to find the node at fault.
+    /// </summary>
+    public bool GuardUpdates { get; set; }
+
     /// <summary>When set, the time of every kernel is accumulated per op name (see <see cref="ProfileByOp"/>).</summary>
     public bool Profile { get; set; }
 
@@ -108,6 +115,8 @@ public sealed unsafe class CpuExecutable : IExecutable
             }
             if (CheckFinite) ThrowIfNotFinite(node);
         }
+        if (GuardUpdates)
+            foreach (var u in Program.Updates) ThrowIfNotFinite(u.NewValue);
         foreach (var (from, to) in _updates)
             Unsafe.CopyBlockUnaligned(to.Data, from.Data, (uint)from.Type.SizeInBytes);
         if (Program.Mode == ProgramMode.Training) Step++;
@@ -206,12 +215,16 @@ public sealed unsafe class CpuExecutable : IExecutable
     private void ThrowIfNotFinite(Node node)
     {
         var t = _tensors[node];
-        if (!t.Type.DType.IsFloat()) return;
-        for (long i = 0; i < t.Length; i++)
+        switch (t.Type.DType)
         {
-            var v = CpuValues.Get(t, i);
-            if (!double.IsFinite(v))
-                throw new NonFiniteValueException(node, Step, v);
+            case DType.F32:
+                foreach (var v in t.Span<float>())
+                    if (!float.IsFinite(v)) throw new NonFiniteValueException(node, Step, v);
+                break;
+            case DType.F64:
+                foreach (var v in t.Span<double>())
+                    if (!double.IsFinite(v)) throw new NonFiniteValueException(node, Step, v);
+                break;
         }
     }
 
@@ -226,15 +239,4 @@ public sealed unsafe class CpuExecutable : IExecutable
         };
         if (!ok) throw new ArgumentException($"{what} is {type}; it cannot be read or written as {typeof(T).Name}");
     }
-}
-
-/// <summary>A node produced NaN or infinity.</summary>
-public sealed class NonFiniteValueException(Node node, long step, double value)
-    : Exception($"step {step}: {GraphPrinter.Line(node)} produced {value}")
-{
-    /// <summary>The first node that produced the value.</summary>
-    public Node Node { get; } = node;
-
-    /// <summary>The step at which it happened.</summary>
-    public long Step { get; } = step;
 }
