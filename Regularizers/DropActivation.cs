@@ -1,0 +1,31 @@
+namespace StaticGraph.Regularizers;
+
+/// <summary>
+/// Drop-Activation (Liang et al., "Drop-Activation: Implicit Parameter Reduction and Harmonic
+/// Regularization", 2018): a ReLU whose nonlinearity is dropped, element by element, at random.
+/// </summary>
+public static class DropActivation
+{
+    /// <summary>
+    /// Training: each element is <c>x</c> (identity) with probability <paramref name="p"/> and
+    /// <c>relu(x)</c> otherwise, one Bernoulli draw per element ("mask" in a fresh scope named
+    /// <paramref name="name"/>). Inference: the expectation <c>p*x + (1-p)*relu(x)</c>.
+    /// </summary>
+    /// <param name="b">The builder.</param>
+    /// <param name="x">The pre-activation: f32 or f64.</param>
+    /// <param name="p">The probability of the identity, in [0, 1] (the paper keeps the ReLU 95% of the time: p = 0.05).</param>
+    /// <param name="name">The scope of the draws.</param>
+    public static Node Apply(GraphBuilder b, Node x, double p, string name = "drop_activation")
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        Coefficients.ExpectActivation(b, x, "drop-activation", name);
+        Coefficients.ExpectProbability(p, $"drop-activation '{b.Qualify(name)}'", nameof(p));
+
+        using var _ = b.FreshScope(name);
+        var relu = b.Relu(x);
+        var identity = b.Bernoulli("mask", x.Shape.ToArray(), p, x.DType);
+        var training = b.Where(identity, x, relu);
+        var inference = b.Add(b.Scale(x, p), b.Scale(relu, 1 - p));
+        return b.ModeSelect(training, inference);
+    }
+}
