@@ -53,7 +53,7 @@ public static class ConsoleProgress
 
         public void StepDone(int stepInEpoch, double loss, double imagesPerSecond)
         {
-            if (stepInEpoch % 50 == 0 || stepInEpoch == _steps)
+            if (stepInEpoch == 1 || stepInEpoch % 50 == 0 || stepInEpoch == _steps)
                 Console.WriteLine($"epoch {_epoch} step {stepInEpoch}/{_steps} loss {loss:F4} {imagesPerSecond:F0} img/s");
         }
 
