@@ -10,7 +10,8 @@ namespace StaticGraph.Models;
 /// L = 3n residual branches survives with p_l = 1 - (l/L)(1 - p_L), decaying linearly from nearly 1
 /// to p_L at the last block (0.5 in that paper); null, the default, builds no stochastic depth.
 /// </param>
-public sealed record ResNetPreactOptions(int Depth = 20, int BaseChannels = 16, double? StochasticDepthFinalSurvival = null);
+/// <param name="DropActivation">When set, the blocks' ReLUs are Drop-Activation (Liang et al.) with this drop probability.</param>
+public sealed record ResNetPreactOptions(int Depth = 20, int BaseChannels = 16, double? StochasticDepthFinalSurvival = null, double? DropActivation = null);
 
 /// <summary>
 /// Pre-activation ResNet for small images: a 3x3 stem, three stages of basic blocks
@@ -42,19 +43,19 @@ public static class ResNetPreact
                 double? survival = options.StochasticDepthFinalSurvival is { } final
                     ? StochasticDepth.LinearSurvival(stage * blocksPerStage + block, 3 * blocksPerStage, final)
                     : null;
-                x = BasicBlock(b, x, channels[stage], stride, preactivateShortcut: block == 0, survival, name: $"block{block + 1}");
+                x = BasicBlock(b, x, channels[stage], stride, preactivateShortcut: block == 0, survival, options.DropActivation, name: $"block{block + 1}");
             }
         }
         x = b.Relu(b.BatchNorm(x, name: "bn_last"));
         return b.Linear(b.GlobalAvgPool(x), classes, name: "fc");
     }
 
-    private static Node BasicBlock(GraphBuilder b, Node x, int outChannels, int stride, bool preactivateShortcut, double? survival, string name)
+    private static Node BasicBlock(GraphBuilder b, Node x, int outChannels, int stride, bool preactivateShortcut, double? survival, double? dropActivation, string name)
     {
         using var _ = b.Scope(name);
-        var preact = b.Relu(b.BatchNorm(x, name: "bn1"));
+        var preact = Activate(b, b.BatchNorm(x, name: "bn1"), dropActivation);
         var y = b.Conv2d(preact, outChannels, kernel: 3, stride: stride, padding: 1, name: "conv1");
-        y = b.Relu(b.BatchNorm(y, name: "bn2"));
+        y = Activate(b, b.BatchNorm(y, name: "bn2"), dropActivation);
         y = b.Conv2d(y, outChannels, kernel: 3, padding: 1, name: "conv2");
         if (survival is { } p) y = StochasticDepth.Apply(b, y, p, "stochastic_depth");
         var shortcutInput = preactivateShortcut ? preact : x;
@@ -63,4 +64,8 @@ public static class ResNetPreact
             : shortcutInput;
         return b.Add(y, shortcut);
     }
+
+    /// <summary>ReLU, or Drop-Activation (Liang et al.) with drop probability p inside the blocks when asked.</summary>
+    private static Node Activate(GraphBuilder b, Node x, double? dropActivation) =>
+        dropActivation is { } p ? DropActivation.Apply(b, x, p) : b.Relu(x);
 }

@@ -1,6 +1,7 @@
 using StaticGraph.Backend;
 using StaticGraph.Backend.Cpu;
 using StaticGraph.Models;
+using StaticGraph.Regularizers;
 
 namespace StaticGraph.Train.Training;
 
@@ -19,13 +20,12 @@ public sealed class ModelSession : IDisposable
 
     /// <summary>Builds and compiles <paramref name="model"/> for images of the given geometry.</summary>
     public ModelSession(ModelBuilder model, int batchSize, int channels, int height, int width, int classes,
-        IOptimizer optimizer, Schedule schedule, ulong seed, int threads, double labelSmoothing = 0)
+        IOptimizer optimizer, Schedule schedule, ulong seed, int threads, ITrainingObjective? objective = null)
     {
         var b = new GraphBuilder(DType.F32);
         var images = b.Input(ImageInput, DType.F32, batchSize, channels, height, width);
         var labels = b.Input(LabelInput, DType.I32, batchSize);
-        Logits = model(b, images, classes);
-        Loss = b.SoftmaxCrossEntropy(Logits, labels, labelSmoothing);
+        (Loss, Logits) = (objective ?? new CrossEntropyObjective([])).Build(b, x => model(b, x, classes), images, labels, classes);
         TrainingProgram = Autodiff.Train(Loss, optimizer, schedule, Logits);
         InferenceProgram = Program.Inference(Logits);
         var backend = CpuBackend.Instance;
@@ -40,9 +40,9 @@ public sealed class ModelSession : IDisposable
 
     /// <summary>The session a training run with <paramref name="o"/> uses on images like <paramref name="data"/>'s.</summary>
     public static ModelSession ForRun(TrainOptions o, StaticGraph.Data.ImageDataset data, int stepsPerEpoch) =>
-        new(ModelZoo.Get(o.Model), o.BatchSize, data.Channels, data.Height, data.Width, data.ClassCount,
+        new(ModelZoo.Get(o.Model, o.Variant), o.BatchSize, data.Channels, data.Height, data.Width, data.ClassCount,
             new Sgd(o.Momentum, o.WeightDecay, o.Nesterov, o.NoDecayOnNormAndBias), ScheduleFactory.Create(o, stepsPerEpoch),
-            o.Seed, o.Threads, o.LabelSmoothing);
+            o.Seed, o.Threads, TrainingObjectives.FromOptions(o.Regularizers));
 
     /// <summary>The logits node [N, classes].</summary>
     public Node Logits { get; }

@@ -1,3 +1,6 @@
+using StaticGraph.Models;
+using StaticGraph.Regularizers;
+
 namespace StaticGraph.Train.Training;
 
 /// <summary>Everything a training run is configured by.</summary>
@@ -57,6 +60,9 @@ public sealed record TrainOptions
     /// <summary>Pad-4 random crop and horizontal flip.</summary>
     public bool Augment { get; init; } = true;
 
-    /// <summary>Label smoothing epsilon.</summary>
-    public double LabelSmoothing { get; init; }
+    /// <summary>Batch regularizers and label smoothing (the training objective).</summary>
+    public RegularizerOptions Regularizers { get; init; } = new();
+
+    /// <summary>Regularizers inside the model (shake, ShakeDrop, stochastic depth...).</summary>
+    public ModelVariant Variant { get; init; } = ModelVariant.Default;
 }
