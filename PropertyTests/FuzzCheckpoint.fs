@@ -132,6 +132,9 @@ let private sortedMeta (pairs: seq<string * string>) =
     pairs |> Seq.sortWith (fun (a, _) (b, _) -> String.CompareOrdinal(a, b)) |> List.ofSeq
 
 /// Reads a checkpoint the naive way: every field in order, any shortfall or inconsistency is None.
+/// Sizes are exact (a byte count must equal the true product of the dimensions and the element size, and
+/// the file must hold that many bytes); a variable name may appear once; a repeated metadata key is
+/// tolerated, the last value winning, as CheckpointFile.Read does today.
 let private parse (file: byte[]) : View option =
     let hashBytes = 32
     if file.Length < 8 + hashBytes || file[..7] <> utf8 "SGCKPT01" then None
@@ -189,8 +192,11 @@ let private parse (file: byte[]) : View option =
                 | Some pairs ->
                     // Repeated keys: the last one wins, as a dictionary filled in file order would.
                     let meta = pairs |> List.fold (fun (m: Map<string, string>) (k, v) -> m.Add(k, v)) Map.empty
+                    // A variable named twice is malformed: which value would a program get? (Load cannot tell either.)
+                    let distinct (vars: (string * int * int[] * byte[]) list) =
+                        vars |> List.map (fun (n, _, _, _) -> n) |> List.distinct |> List.length = vars.Length
                     match u32 () |> Option.bind (fun n -> repeat (int64 n) variable []) with
-                    | Some vars when at = body.Length ->
+                    | Some vars when at = body.Length && distinct vars ->
                         Some { Step = step; Seed = seed; Epoch = epoch
                                Meta = sortedMeta (Map.toSeq meta); Vars = vars }
                     | _ -> None
@@ -227,14 +233,14 @@ let private expectation (file: byte[]) =
       MaxOffset = length }
 
 /// Reads one fuzzed checkpoint through CheckpointFile.Read and judges the outcome.
-let private checkRead (folder: FuzzFolder) (index: int) (what: string) (file: byte[]) =
+let private checkRead (folder: FuzzFolder) (index: int) (what: unit -> string) (file: byte[]) =
     let path = folder.Write(sprintf "case%d.ckpt" index, file)
     let outcome = attempt (fun () -> view (CheckpointFile.Read path))
     let verdict, allocated = judge what path (expectation file) sameView checkpointError outcome
     match outcome with
     | Hung -> ()
     | _ -> File.Delete path
-    verdict, allocated, int64 file.Length
+    verdict, allocated
 
 // ---------------------------------------------------------------------------------------------
 // Valid checkpoints
@@ -328,10 +334,11 @@ let ``corrupted checkpoints are refused by their checksum or read unchanged`` ()
     fuzz tally 800 (damageCase false) (fun i c ->
         let file, _, _ = written folder i c.Data
         let damaged = applyAll file c.Damage
-        let result = checkRead folder i (describeDamage c) damaged
+        let result = checkRead folder i (fun () -> describeDamage c) damaged
         // The only checkpoint a damaged file may read as is the original one, when the damage changed nothing.
         match result with
-        | Ok true, _, _ when damaged <> file -> Error(sprintf "%s: a changed file was read" (describeDamage c)), 0L, int64 damaged.Length
+        | Ok true, allocated when damaged <> file ->
+            violation "read a corrupted file" (describeDamage c) "the checksum did not stop it", allocated
         | _ -> result)
     tally.Finish()
 
@@ -342,7 +349,7 @@ let ``damaged checkpoints with a recomputed checksum are read exactly or refused
     fuzz tally 1000 (damageCase true) (fun i c ->
         let file, _, _ = written folder i c.Data
         let body = file[.. file.Length - 33]
-        checkRead folder i (describeDamage c) (sign (applyAll body c.Damage)))
+        checkRead folder i (fun () -> describeDamage c) (sign (applyAll body c.Damage)))
     tally.Finish()
 
 // ---------------------------------------------------------------------------------------------
@@ -450,7 +457,7 @@ let ``checksummed checkpoints with lying counts, sizes and shapes are refused cl
     let tally = Tally("checkpoint crafted", "checkpoint")
     fuzz tally 1200 craftedCase (fun i c ->
         let body, _ = serialize (List.fold tell c.Spec c.Lies)
-        let what = sprintf "crafted, %d variables: %A" c.Spec.Vars.Length c.Lies
+        let what () = sprintf "crafted, %d variables: %A" c.Spec.Vars.Length c.Lies
         checkRead folder i what (sign body))
     tally.Finish()
 
@@ -491,26 +498,30 @@ let private swap varCount length =
           1, Gen.constant ExtraVariable
           3, damages length |> Gen.map ResignedDamage ]
 
+let private removeAt i xs = xs |> List.indexed |> List.filter (fun (j, _) -> j <> i) |> List.map snd
+
+let private updateAt i x xs = xs |> List.mapi (fun j y -> if j = i then x else y)
+
 let private swapBody (spec: Spec) (s: Swap) =
     let vars = spec.Vars
     let withVars vs = fst (serialize { spec with Vars = vs })
     match s with
     | Keep -> withVars vars
-    | DropVariable i -> withVars (vars |> Microsoft.FSharp.Collections.List.removeAt i)
+    | DropVariable i -> withVars (vars |> removeAt i)
     | RepeatVariable i -> withVars (vars @ [ vars[i] ])
-    | RenameVariable(i, name) -> withVars (vars |> Microsoft.FSharp.Collections.List.updateAt i { vars[i] with Name = utf8 name })
-    | RenameToAnother(i, j) -> withVars (vars |> Microsoft.FSharp.Collections.List.updateAt i { vars[i] with Name = vars[j].Name })
+    | RenameVariable(i, name) -> withVars (vars |> updateAt i { vars[i] with Name = utf8 name })
+    | RenameToAnother(i, j) -> withVars (vars |> updateAt i { vars[i] with Name = vars[j].Name })
     | Reshape i ->
         // One more element in the outermost dimension (or a scalar made a vector of 2): a consistent record of another shape.
         let v = vars[i]
         let dims = if v.Dims.Length = 0 then [| 2 |] else Array.append [| v.Dims[0] + 1 |] v.Dims[1..]
         let size = (Array.fold (*) 1 dims) * (elementSize (int v.DType)).Value
-        withVars (vars |> Microsoft.FSharp.Collections.List.updateAt i { v with Dims = dims; Length = uint64 size; Bytes = Array.zeroCreate size })
+        withVars (vars |> updateAt i { v with Dims = dims; Length = uint64 size; Bytes = Array.zeroCreate size })
     | Retype i ->
         let v = vars[i]
         let code = if v.DType = 1uy then 0uy else 1uy
         let size = (Array.fold (*) 1 v.Dims) * (elementSize (int code)).Value
-        withVars (vars |> Microsoft.FSharp.Collections.List.updateAt i { v with DType = code; Length = uint64 size; Bytes = Array.zeroCreate size })
+        withVars (vars |> updateAt i { v with DType = code; Length = uint64 size; Bytes = Array.zeroCreate size })
     | ExtraVariable ->
         withVars (vars @ [ { Name = utf8 "extra"; NameLength = None; DType = 0uy; Rank = None; Dims = [| 1 |]; Length = 4UL; Bytes = Array.zeroCreate 4 } ])
     | ResignedDamage ms -> applyAll (fst (serialize spec)) ms
@@ -530,7 +541,7 @@ let ``checkpoints of another graph or damaged ones are refused by Load before an
     fuzz tally 300 (swap spec.Vars.Length bodyLength) (fun i s ->
         let file = sign (swapBody spec s)
         let path = folder.Write(sprintf "case%d.ckpt" i, file)
-        let what = sprintf "Load after %A" s
+        let what () = sprintf "Load after %A" s
         let reference = parse file
         // Load must succeed exactly when the file is well-formed and holds each variable once, with the program's type.
         let loadable =
@@ -547,11 +558,77 @@ let ``checkpoints of another graph or damaged ones are refused by Load before an
             | Ok true, Some r ->
                 // Loaded: the executable now holds exactly the file's bytes.
                 r.Vars |> List.tryPick (fun (n, _, _, bytes) -> if exe.ReadVariableBytes n <> bytes then Some n else None)
-                |> Option.map (fun n -> Error(sprintf "%s: variable '%s' does not hold the loaded bytes" what n))
+                |> Option.map (fun n -> violation "loaded wrong bytes" (what ()) (sprintf "variable '%s' does not hold the file's bytes" n))
                 |> Option.defaultValue verdict
             | _ -> verdict
         match outcome with
         | Hung -> ()
         | _ -> File.Delete path
-        verdict, allocated, int64 file.Length)
+        verdict, allocated)
     tally.Finish()
+
+// ---------------------------------------------------------------------------------------------
+// The lies the fuzzer found, one minimal file each
+
+/// A valid two-variable checkpoint spec to tell lies in.
+let private twoVariables () =
+    let variable name (values: byte[]) =
+        { Name = utf8 name; NameLength = None; DType = 0uy; Rank = None; Dims = [| values.Length / 4 |]
+          Length = uint64 values.Length; Bytes = values }
+    { Magic = utf8 "SGCKPT01"; Version = 1u; Step = 12L; Seed = 3UL; Epoch = 1; MetaCount = None
+      Meta = [ utf8 "model", utf8 "tiny" ]; VarCount = None
+      Vars = [ variable "a" (Array.init 8 byte); variable "b" (Array.init 12 byte) ] }
+
+/// Reads a checksummed file made from <c>spec</c> and fails unless CheckpointFile.Read refuses it cleanly.
+let private mustRefuse (spec: Spec) =
+    use folder = new FuzzFolder()
+    let file = sign (fst (serialize spec))
+    let path = folder.Write("lie.ckpt", file)
+    match judge (fun () -> "minimal case") path { expectation file with Expected = None } sameView checkpointError
+              (attempt (fun () -> view (CheckpointFile.Read path))) with
+    | Ok _, _ -> ()
+    | Error v, _ -> failwith v.Detail
+
+[<Fact>]
+let ``a checkpoint claiming 2^30 variables is refused`` () =
+    mustRefuse { twoVariables () with VarCount = Some(1u <<< 30) }
+
+[<Fact>]
+let ``a checkpoint claiming 2^30 metadata entries is refused`` () =
+    mustRefuse { twoVariables () with MetaCount = Some(1u <<< 30) }
+
+[<Fact>]
+let ``a checkpoint claiming a 2^40-byte tensor that it does not hold is refused`` () =
+    // f32[524288,524288] is 2^40 bytes; the byte count says so truthfully, but no bytes follow.
+    let spec = twoVariables ()
+    let huge = { spec.Vars[0] with Dims = [| 1 <<< 19; 1 <<< 19 |]; Length = 1UL <<< 40; Bytes = [||] }
+    mustRefuse { spec with Vars = [ huge; spec.Vars[1] ] }
+
+[<Fact>]
+let ``a checkpoint whose tensor size overflows 64 bits is refused`` () =
+    let spec = twoVariables ()
+    let huge = { spec.Vars[0] with Dims = [| Int32.MaxValue; Int32.MaxValue; Int32.MaxValue |]; Length = 0UL; Bytes = [||] }
+    mustRefuse { spec with Vars = [ huge; spec.Vars[1] ] }
+
+[<Fact>]
+let ``a checkpoint whose tensor byte count is 2^64 (0 modulo 2^64) is refused`` () =
+    // f32[2^30,2^30,4]: 2^62 elements fit a long, their 2^64 bytes wrap to 0, which the byte-count field then matches.
+    let spec = twoVariables ()
+    let huge = { spec.Vars[0] with Dims = [| 1 <<< 30; 1 <<< 30; 4 |]; Length = 0UL; Bytes = [||] }
+    mustRefuse { spec with Vars = [ huge; spec.Vars[1] ] }
+
+[<Fact>]
+let ``Load refuses a checkpoint that holds a variable twice with a CheckpointException`` () =
+    use folder = new FuzzFolder()
+    let program, exe = smallProgram ()
+    use exe = exe
+    let basePath = Path.Combine(folder.Path, "base.ckpt")
+    CheckpointFile.Save(basePath, exe, program, 0)
+    let spec = specOf (CheckpointFile.Read basePath)
+    let path = folder.Write("twice.ckpt", sign (fst (serialize { spec with Vars = spec.Vars @ [ spec.Vars[0] ] })))
+    let outcome = attempt (fun () -> CheckpointFile.Load(path, exe, program) |> ignore)
+    match outcome with
+    | Threw(:? CheckpointException as e, _) when e.Message.StartsWith(path + ": at byte ") -> ()
+    | Threw(e, _) -> failwithf "threw %s: %s" (e.GetType().FullName) e.Message
+    | Returned _ -> failwith "loaded a checkpoint that names a variable twice"
+    | Hung -> failwith "hung"

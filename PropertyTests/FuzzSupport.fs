@@ -163,31 +163,32 @@ let summaryLine () =
     let verdict = if violationTotal[0] = 0 then "all refused cleanly or read" else sprintf "%d VIOLATIONS (see the failed tests)" violationTotal[0]
     sprintf "fuzz: %d cases (%s), %s" (totals.Values |> Seq.sum) parts verdict
 
+/// A broken contract: its kind (for grouping, e.g. "threw System.OverflowException") and the case in full.
+type Violation = { Kind: string; Detail: string }
+
+/// A violation of the given kind for the case described by <c>what</c>.
+let violation kind (what: string) detail = Error { Kind = kind; Detail = sprintf "%s: %s" what detail }
+
 /// Counts and judges the cases of one fuzzer; <c>family</c> groups it in the summary (idx, cifar, checkpoint).
 type Tally(name: string, family: string) =
     let watch = Stopwatch.StartNew()
-    let violations = ConcurrentQueue<string>()
+    let violations = ConcurrentQueue<Violation>()
     let mutable cases = 0
     let mutable read = 0
     let mutable refused = 0
     let mutable maxAllocated = 0L
-    let mutable maxRatio = 0.0
 
-    member _.Name = name
-
-    /// Records a finished case: its outcome label and a violation, if any.
-    member _.Record(outcome: Result<bool, string>, allocated: int64, fileLength: int64) =
+    /// Records a finished case: read, refused, or a violation.
+    member _.Record(outcome: Result<bool, Violation>, allocated: int64) =
         cases <- cases + 1
         maxAllocated <- max maxAllocated allocated
-        if fileLength > 0L then maxRatio <- max maxRatio (float allocated / float fileLength)
         match outcome with
         | Ok true -> read <- read + 1
         | Ok false -> refused <- refused + 1
-        | Error why -> violations.Enqueue why
+        | Error v -> violations.Enqueue v
 
-    member _.Cases = cases
-
-    /// Prints the fuzzer's line (and the run's totals so far) and fails if any case broke the contract.
+    /// Prints the fuzzer's line and fails if any case broke the contract,
+    /// listing each kind of violation with its count and a few examples.
     member _.Finish() =
         addTotal family cases violations.Count
         let seconds = watch.Elapsed.TotalSeconds
@@ -199,11 +200,22 @@ type Tally(name: string, family: string) =
                 name cases read refused seconds maxAllocated verdict
         // Console.Out is not captured per test by this runner, so the line shows in the run's output.
         Console.Out.WriteLine line
-        Console.Out.WriteLine(summaryLine ())
         Console.Out.Flush()
         if not violations.IsEmpty then
-            let shown = violations |> Seq.truncate 12 |> String.concat "\n  - "
-            failwithf "%s\n  - %s%s" line shown (if violations.Count > 12 then sprintf "\n  ... and %d more" (violations.Count - 12) else "")
+            let kinds =
+                violations
+                |> Seq.groupBy (fun v -> v.Kind)
+                |> Seq.sortByDescending (fun (_, vs) -> Seq.length vs)
+                |> Seq.map (fun (kind, vs) ->
+                    let examples = vs |> Seq.truncate 3 |> Seq.map (fun v -> "      e.g. " + v.Detail) |> String.concat "\n"
+                    sprintf "  %d x %s\n%s" (Seq.length vs) kind examples)
+                |> String.concat "\n"
+            failwithf "%s\n%s" line kinds
+
+/// A value printed on one line of at most 400 characters.
+let brief (value: 'T) =
+    let text = Text.RegularExpressions.Regex.Replace(sprintf "%A" value, @"\s+", " ")
+    if text.Length <= 400 then text else text[..399] + "..."
 
 /// What one fuzzed file must satisfy once read.
 type Expectation<'T> =
@@ -217,56 +229,56 @@ type Expectation<'T> =
 /// Judges one attempt: a read must match the reference, a refusal must be the expected exception type
 /// whose message names the file and an offset within bounds, and allocation must stay within the limit.
 let judge
-    (what: string)
+    (what: unit -> string)
     (path: string)
     (expect: Expectation<'T>)
     (same: 'T -> 'T -> string option)
     (refusal: exn -> (string * int64 * bool) option)
     (outcome: Attempt<'T>)
-    : Result<bool, string> * int64 =
-    let fail fmt = Printf.ksprintf (fun s -> Error(sprintf "%s: %s" what s)) fmt
+    : Result<bool, Violation> * int64 =
+    let fail kind detail = violation kind (what ()) detail
     match outcome with
-    | Hung -> fail "no answer within %O (hang?)" caseTimeout, 0L
+    | Hung -> fail "hang" (sprintf "no answer within %O" caseTimeout), 0L
     | Returned(_, allocated)
     | Threw(_, allocated) when allocated > expect.AllocationLimit ->
-        fail "allocated %d bytes, more than the limit of %d" allocated expect.AllocationLimit, allocated
+        fail "allocated too much" (sprintf "allocated %d bytes, more than the limit of %d" allocated expect.AllocationLimit), allocated
     | Returned(actual, allocated) ->
         match expect.Expected with
-        | None -> fail "read a file the reference refuses (got %A)" actual, allocated
+        | None -> fail "read a file that must be refused" ("got " + brief actual), allocated
         | Some expected ->
             match same expected actual with
-            | Some difference -> fail "read it differently from the reference: %s" difference, allocated
+            | Some difference -> fail "read differently from the reference" difference, allocated
             | None -> Ok true, allocated
     | Threw(error, allocated) ->
         match refusal error with
-        | None -> fail "threw %s instead of a format error: %s" (error.GetType().FullName) error.Message, allocated
+        | None -> fail ("threw " + error.GetType().FullName) error.Message, allocated
         | Some(file, offset, decompressed) ->
             let where = if decompressed then sprintf "at decompressed byte %d: " offset else sprintf "at byte %d: " offset
-            if file <> path then fail "the error names %s, not the file read" file, allocated
+            if file <> path then fail "error names another file" file, allocated
             elif not (error.Message.StartsWith(path + ": " + where, StringComparison.Ordinal)) then
-                fail "the message does not start with the file and offset: %s" error.Message, allocated
+                fail "message lacks the file and offset" error.Message, allocated
             elif offset < 0L || offset > expect.MaxOffset then
-                fail "offset %d is outside 0..%d: %s" offset expect.MaxOffset error.Message, allocated
+                fail "offset outside the file" (sprintf "offset %d is outside 0..%d: %s" offset expect.MaxOffset error.Message), allocated
             else
                 match expect.Expected with
-                | Some _ -> fail "refused a file the reference reads: %s" error.Message, allocated
+                | Some _ -> fail "refused a valid file" error.Message, allocated
                 | None -> Ok false, allocated
 
-/// Runs <c>cases</c> FsCheck-generated cases through <c>check</c>, which returns the case's verdict,
-/// the bytes it allocated and the file length, and records each in <c>tally</c>.
+/// Runs <c>cases</c> FsCheck-generated cases through <c>check</c>, which returns the case's verdict
+/// and the bytes it allocated, and records each in <c>tally</c>.
 /// The property never fails by itself: every violation is collected and reported at the end, so one run
 /// shows every kind of failure rather than the first.
-let fuzz (tally: Tally) (cases: int) (generator: Gen<'Case>) (check: int -> 'Case -> Result<bool, string> * int64 * int64) =
+let fuzz (tally: Tally) (cases: int) (generator: Gen<'Case>) (check: int -> 'Case -> Result<bool, Violation> * int64) =
     let seed = Random.Shared.NextInt64(Int64.MaxValue)
     let mutable index = 0
     let property =
         Prop.forAll (Arb.fromGen generator) (fun case ->
             index <- index + 1
-            let verdict, allocated, length =
+            let verdict, allocated =
                 try check index case
-                with e -> Error(sprintf "case %d: the harness failed: %O" index e), 0L, 0L
-            let verdict = verdict |> Result.mapError (fun why -> sprintf "[FsCheck seed %d] case %d: %s" seed index why)
-            tally.Record(verdict, allocated, length))
+                with e -> violation "the test harness failed" (string case) (string e), 0L
+            let verdict = verdict |> Result.mapError (fun v -> { v with Detail = sprintf "[seed %d, case %d] %s" seed index v.Detail })
+            tally.Record(verdict, allocated))
     let config =
         Config.Quick
             .WithMaxTest(cases)

@@ -103,25 +103,34 @@ public static class CheckpointFile
         for (var i = 0; i < metaCount; i++) meta[r.String()] = r.String();
         var varCount = r.Count("variables", minBytesEach: 12);
         var vars = new List<SavedVariable>(varCount);
+        var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < varCount; i++)
         {
+            var nameAt = r.Offset;
             var name = r.String();
+            if (!names.Add(name)) throw new CheckpointException(path, nameAt, $"variable '{name}' appears twice");
             var dtypeAt = r.Offset;
             var dtype = (DType)r.U8();
             if (!Enum.IsDefined(dtype)) throw new CheckpointException(path, dtypeAt, $"variable '{name}' has an unknown dtype code {(int)dtype}");
             var rank = r.U8();
             if (rank > 8) throw new CheckpointException(path, r.Offset - 1, $"variable '{name}' has rank {rank}; at most 8 is supported");
             var dims = new int[rank];
+            long elements = 1;
             for (var d = 0; d < rank; d++)
             {
                 dims[d] = r.I32();
                 if (dims[d] <= 0) throw new CheckpointException(path, r.Offset - 4, $"variable '{name}' has a dimension {dims[d]}");
+                if (elements > long.MaxValue / dims[d] / dtype.SizeInBytes())
+                    throw new CheckpointException(path, r.Offset - 4, $"variable '{name}' has more than 2^63 bytes");
+                elements *= dims[d];
             }
             var type = new TensorType(dtype, new Shape(dims));
             var lengthAt = r.Offset;
             var length = r.U64();
             if (length != (ulong)type.SizeInBytes)
                 throw new CheckpointException(path, lengthAt, $"variable '{name}' is {type} ({type.SizeInBytes} bytes) but stores {length} bytes");
+            if (length > (ulong)r.Remaining)
+                throw new CheckpointException(path, r.Offset, $"truncated: variable '{name}' needs {length} bytes, {r.Remaining} remain");
             vars.Add(new SavedVariable(name, type, r.Bytes((int)length)));
         }
         if (!r.AtEnd) throw new CheckpointException(path, r.Offset, "unexpected bytes after the last variable");
@@ -165,6 +174,8 @@ public static class CheckpointFile
         public int Offset { get; private set; }
 
         public bool AtEnd => Offset == data.Length;
+
+        public int Remaining => data.Length - Offset;
 
         public void Skip(int n) => Take(n);
 

@@ -25,6 +25,8 @@ public unsafe class Conv2dTests
     [InlineData(2, 3, 30, 30, 5, 5, 5, 1, 1, 2, 2, 1, 1, 1)]
     [InlineData(1, 3, 5, 5, 2, 5, 5, 1, 1, 0, 0, 1, 1, 1)]
     [InlineData(2, 2, 6, 7, 3, 2, 3, 3, 2, 1, 0, 1, 1, 1)]
+    [InlineData(2, 3, 20, 21, 4, 3, 3, 3, 3, 1, 1, 1, 1, 1)]
+    [InlineData(1, 2, 41, 41, 3, 3, 3, 2, 2, 2, 2, 2, 2, 1)]
     // Dilation and groups, depthwise.
     [InlineData(2, 4, 9, 10, 6, 3, 2, 1, 2, 2, 0, 2, 1, 2)]
     [InlineData(2, 4, 40, 40, 6, 3, 3, 1, 1, 2, 2, 2, 2, 2)]

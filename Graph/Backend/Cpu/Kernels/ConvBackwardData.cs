@@ -17,12 +17,12 @@ internal static unsafe class ConvBackwardData
     {
         if (ShiftedRows.AppliesToInputGradient(g))
         {
-            var rows = ShiftedRows.ForOutputGradient<T>(g);
+            var rows = ShiftedRows.ForOutputGradient<T>(g, ColumnBatch.ProductColumns);
             int depth = g.OutChannelsPerGroup * g.KernelH * g.KernelW;
             return ScratchArena<T>.Size(
                 (long)g.Groups * GemmDriver.RoundUp(g.InChannelsPerGroup, TSimd.TileRows) * depth,
                 rows.PaddedElements(g.OutChannelsPerGroup, TSimd.Lanes),
-                (long)g.InChannelsPerGroup * rows.Stride,
+                (long)g.InChannelsPerGroup * rows.RowStride,
                 RowOffsets.Elements<T>(depth),
                 GemmMacroKernel.ScratchElements<T, TVector, TSimd>(0));
         }
@@ -119,7 +119,7 @@ internal static unsafe class ConvBackwardData
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
     {
-        var rows = ShiftedRows.ForOutputGradient<T>(g);
+        var rows = ShiftedRows.ForOutputGradient<T>(g, ColumnBatch.ProductColumns);
         int inPerGroup = g.InChannelsPerGroup, outPerGroup = g.OutChannelsPerGroup, taps = g.KernelH * g.KernelW;
         int depth = outPerGroup * taps;
         int tileRows = TSimd.TileRows, panelWidth = GemmMacroKernel.PanelWidth<T, TVector, TSimd>();
@@ -127,7 +127,7 @@ internal static unsafe class ConvBackwardData
         nint packedGroupSize = (nint)GemmDriver.RoundUp(inPerGroup, tileRows) * depth;
         T* packedWeights = arena.Take(g.Groups * packedGroupSize);
         T* padded = arena.Take(rows.PaddedElements(outPerGroup, TSimd.Lanes));
-        T* product = arena.Take((long)inPerGroup * rows.Stride);
+        T* product = arena.Take((long)inPerGroup * rows.RowStride);
         nint* rowOffsets = (nint*)arena.Take(RowOffsets.Elements<T>(depth));
         T* macroScratch = arena.Take(GemmMacroKernel.ScratchElements<T, TVector, TSimd>(0));
 
@@ -136,17 +136,19 @@ internal static unsafe class ConvBackwardData
             PackChannelsByTaps(g, w + (nint)group * outPerGroup * g.PatchSize, tileRows, packedWeights + group * packedGroupSize);
         }
 
-        // Depth index (o, kh, kw) meets dy through the flipped tap, so the filters themselves are packed unflipped.
-        rows.FillOffsets(rowOffsets, outPerGroup, g.KernelH, g.KernelW, g.DilationH, g.DilationW, flipped: true);
-        for (int image = imageStart; image < imageEnd; image++)
+        for (int first = imageStart; first < imageEnd; first += rows.Images)
         {
+            // Depth index (o, kh, kw) meets dy through the flipped tap, so the filters themselves are packed unflipped.
+            var batch = rows.WithImages<T>(Math.Min(rows.Images, imageEnd - first));
+            if (first == imageStart || batch.Images != rows.Images) batch.FillOffsets(rowOffsets, outPerGroup, flipped: true);
             for (int group = 0; group < g.Groups; group++)
             {
-                rows.Pad<T, TVector, TSimd>(dy + (long)image * g.OutImageSize + (nint)group * outPerGroup * g.OutPlaneSize, outPerGroup, padded);
+                nint groupInput = (nint)group * inPerGroup * g.InPlaneSize, groupOutput = (nint)group * outPerGroup * g.OutPlaneSize;
+                batch.Pad<T, TVector, TSimd>(dy + (long)first * g.OutImageSize + groupOutput, g.OutImageSize, outPerGroup, padded);
                 GemmMacroKernel.Run<T, TVector, TSimd>(
-                    inPerGroup, rows.Columns, depth, packedWeights + group * packedGroupSize, (nint)depth * tileRows,
-                    padded, rowOffsets, panelWidth, true, product, rows.Stride, false, macroScratch);
-                rows.Compact<T, TVector, TSimd>(product, inPerGroup, dx + (long)image * g.InImageSize + (nint)group * inPerGroup * g.InPlaneSize);
+                    inPerGroup, batch.Columns, depth, packedWeights + group * packedGroupSize, (nint)depth * tileRows,
+                    padded, rowOffsets, panelWidth, true, product, batch.RowStride, false, macroScratch);
+                batch.Compact<T, TVector, TSimd>(product, inPerGroup, dx + (long)first * g.InImageSize + groupInput, g.InImageSize);
             }
         }
     }

@@ -17,10 +17,10 @@ internal static unsafe class ConvBackwardFilter
     {
         if (ShiftedRows.AppliesToFilterGradient(g))
         {
-            var rows = ShiftedRows.ForInput<T>(g);
+            var rows = ShiftedRows.ForInput<T>(g, ColumnBatch.DotColumns);
             return ScratchArena<T>.Size(
                 rows.PaddedElements(g.InChannelsPerGroup, TSimd.Lanes),
-                (long)g.OutChannelsPerGroup * rows.Stride,
+                (long)g.OutChannelsPerGroup * rows.RowStride,
                 RowOffsets.Elements<T>(g.PatchSize));
         }
 
@@ -103,7 +103,7 @@ internal static unsafe class ConvBackwardFilter
     }
 
     /// <summary>
-    /// Unit stride: dot products between dy, spread over virtual rows with zeros in the unused outputs, and the shifted
+    /// Implicit columns: dot products between dy, spread over virtual rows with zeros in the unused outputs, and the shifted
     /// rows of the padded image (see <see cref="ShiftedRows"/>), so no column matrix is written.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -112,29 +112,31 @@ internal static unsafe class ConvBackwardFilter
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
     {
-        var rows = ShiftedRows.ForInput<T>(g);
+        var rows = ShiftedRows.ForInput<T>(g, ColumnBatch.DotColumns);
         int patch = g.PatchSize, outPerGroup = g.OutChannelsPerGroup, inPerGroup = g.InChannelsPerGroup;
         var arena = new ScratchArena<T>(scratch);
         T* padded = arena.Take(rows.PaddedElements(inPerGroup, TSimd.Lanes));
-        T* gradients = arena.Take((long)outPerGroup * rows.Stride);
+        T* gradients = arena.Take((long)outPerGroup * rows.RowStride);
         nint* rowOffsets = (nint*)arena.Take(RowOffsets.Elements<T>(patch));
         int rowsA = GemmDotKernel.RowsA<T, TVector, TSimd>(), rowsB = GemmDotKernel.RowsB<T, TVector, TSimd>();
 
-        rows.FillOffsets(rowOffsets, inPerGroup, g.KernelH, g.KernelW, g.DilationH, g.DilationW, flipped: false);
-        for (int image = imageStart; image < imageEnd; image++)
+        for (int first = imageStart; first < imageEnd; first += rows.Images)
         {
-            bool accumulate = image > imageStart;
+            bool accumulate = first > imageStart;
+            var batch = rows.WithImages<T>(Math.Min(rows.Images, imageEnd - first));
+            if (first == imageStart || batch.Images != rows.Images) batch.FillOffsets(rowOffsets, inPerGroup, flipped: false);
             for (int group = 0; group < g.Groups; group++)
             {
-                rows.Pad<T, TVector, TSimd>(x + (long)image * g.InImageSize + (nint)group * inPerGroup * g.InPlaneSize, inPerGroup, padded);
-                rows.Spread<T, TVector, TSimd>(dy + (long)image * g.OutImageSize + (nint)group * outPerGroup * g.OutPlaneSize, outPerGroup, gradients);
+                nint groupInput = (nint)group * inPerGroup * g.InPlaneSize, groupOutput = (nint)group * outPerGroup * g.OutPlaneSize;
+                batch.Pad<T, TVector, TSimd>(x + (long)first * g.InImageSize + groupInput, g.InImageSize, inPerGroup, padded);
+                batch.Spread<T, TVector, TSimd>(dy + (long)first * g.OutImageSize + groupOutput, g.OutImageSize, outPerGroup, gradients);
                 T* weightGrad = dw + (nint)group * outPerGroup * patch;
                 for (int j = 0; j < patch; j += rowsB)
                 {
                     for (int i = 0; i < outPerGroup; i += rowsA)
                     {
                         GemmDotKernel.Run<T, TVector, TSimd>(
-                            rows.Columns, gradients + i * rows.Stride, rows.Stride, padded, rowOffsets + j, weightGrad + (nint)i * patch + j, patch,
+                            batch.Columns, gradients + i * batch.RowStride, batch.RowStride, padded, rowOffsets + j, weightGrad + (nint)i * patch + j, patch,
                             Math.Min(rowsA, outPerGroup - i), Math.Min(rowsB, patch - j), accumulate);
                     }
                 }

@@ -17,11 +17,11 @@ internal static unsafe class ConvForward
     {
         if (ShiftedRows.AppliesToForward(g))
         {
-            var rows = ShiftedRows.ForInput<T>(g);
+            var rows = ShiftedRows.ForInput<T>(g, ColumnBatch.ProductColumns);
             return ScratchArena<T>.Size(
                 PackedWeightsElements<T, TVector, TSimd>(g),
                 rows.PaddedElements(g.InChannelsPerGroup, TSimd.Lanes),
-                (long)g.OutChannelsPerGroup * rows.Stride,
+                (long)g.OutChannelsPerGroup * rows.RowStride,
                 RowOffsets.Elements<T>(g.PatchSize),
                 GemmMacroKernel.ScratchElements<T, TVector, TSimd>(0));
         }
@@ -99,34 +99,37 @@ internal static unsafe class ConvForward
         }
     }
 
-    /// <summary>Unit stride: the product reads the shifted rows of each padded image (see <see cref="ShiftedRows"/>).</summary>
+    /// <summary>Implicit columns: the product reads the shifted rows of each padded image (see <see cref="ShiftedRows"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunShifted<T, TVector, TSimd>(in ConvGeometry g, T* x, T* w, T* y, int imageStart, int imageEnd, T* scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
     {
-        var rows = ShiftedRows.ForInput<T>(g);
+        var rows = ShiftedRows.ForInput<T>(g, ColumnBatch.ProductColumns);
         int patch = g.PatchSize, outPerGroup = g.OutChannelsPerGroup, inPerGroup = g.InChannelsPerGroup;
         int tileRows = TSimd.TileRows, panelWidth = GemmMacroKernel.PanelWidth<T, TVector, TSimd>();
         var arena = new ScratchArena<T>(scratch);
         T* packedWeights = arena.Take(PackedWeightsElements<T, TVector, TSimd>(g));
         T* padded = arena.Take(rows.PaddedElements(inPerGroup, TSimd.Lanes));
-        T* product = arena.Take((long)outPerGroup * rows.Stride);
+        T* product = arena.Take((long)outPerGroup * rows.RowStride);
         nint* rowOffsets = (nint*)arena.Take(RowOffsets.Elements<T>(patch));
         T* macroScratch = arena.Take(GemmMacroKernel.ScratchElements<T, TVector, TSimd>(0));
 
         nint packedGroupSize = PackWeights<T, TVector, TSimd>(g, w, packedWeights);
-        rows.FillOffsets(rowOffsets, inPerGroup, g.KernelH, g.KernelW, g.DilationH, g.DilationW, flipped: false);
-        for (int image = imageStart; image < imageEnd; image++)
+        for (int first = imageStart; first < imageEnd; first += rows.Images)
         {
+            // A short last batch has narrower rows, hence other offsets; the sums themselves do not change.
+            var batch = rows.WithImages<T>(Math.Min(rows.Images, imageEnd - first));
+            if (first == imageStart || batch.Images != rows.Images) batch.FillOffsets(rowOffsets, inPerGroup, flipped: false);
             for (int group = 0; group < g.Groups; group++)
             {
-                rows.Pad<T, TVector, TSimd>(x + (long)image * g.InImageSize + (nint)group * inPerGroup * g.InPlaneSize, inPerGroup, padded);
+                nint groupInput = (nint)group * inPerGroup * g.InPlaneSize, groupOutput = (nint)group * outPerGroup * g.OutPlaneSize;
+                batch.Pad<T, TVector, TSimd>(x + (long)first * g.InImageSize + groupInput, g.InImageSize, inPerGroup, padded);
                 GemmMacroKernel.Run<T, TVector, TSimd>(
-                    outPerGroup, rows.Columns, patch, packedWeights + group * packedGroupSize, (nint)patch * tileRows,
-                    padded, rowOffsets, panelWidth, true, product, rows.Stride, false, macroScratch);
-                rows.Compact<T, TVector, TSimd>(product, outPerGroup, y + (long)image * g.OutImageSize + (nint)group * outPerGroup * g.OutPlaneSize);
+                    outPerGroup, batch.Columns, patch, packedWeights + group * packedGroupSize, (nint)patch * tileRows,
+                    padded, rowOffsets, panelWidth, true, product, batch.RowStride, false, macroScratch);
+                batch.Compact<T, TVector, TSimd>(product, outPerGroup, y + (long)first * g.OutImageSize + groupOutput, g.OutImageSize);
             }
         }
     }

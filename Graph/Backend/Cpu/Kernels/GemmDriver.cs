@@ -19,6 +19,12 @@ internal static unsafe class GemmDriver
     /// <summary>Columns of a transposed B packed at once; a multiple of every panel width (48, 24, 12, 3).</summary>
     private const int ColumnBlock = 1536;
 
+    /// <summary>
+    /// Shortest depth for which A * B^T uses dot products: each tile ends with 24 horizontal reductions, which short
+    /// rows cannot amortise; below this, B^T is packed and the register-blocked kernel is used instead.
+    /// </summary>
+    private const int DotMinDepth = 64;
+
     public static long ScratchElements<T, TVector, TSimd>(int m, int n, int k)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
@@ -41,7 +47,7 @@ internal static unsafe class GemmDriver
         where TSimd : struct, ISimd<T, TVector>
     {
         if (m == 0 || n == 0) return;
-        if (transposeB && !transposeA)
+        if (transposeB && !transposeA && k >= DotMinDepth)
         {
             DotProducts<T, TVector, TSimd>(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
             return;

@@ -12,7 +12,7 @@ namespace StaticGraph.Backend.Cpu.Kernels;
 internal static unsafe class GemmMacroKernel
 {
     /// <summary>
-    /// Depth per L1 block: 128 steps x 48 floats (or 24 doubles) = 24 KiB of B, half of a 48 KiB L1.
+    /// Largest depth per L1 block: 128 steps x 48 floats (or 24 doubles) = 24 KiB of B, half of a 48 KiB L1.
     /// Blocking does not change results: the micro-kernel continues each sum from the stored C.
     /// </summary>
     public const int DepthBlock = 128;
@@ -59,6 +59,9 @@ internal static unsafe class GemmMacroKernel
         T* edgeTile = scratch;
         T* raggedPanel = edgeTile + (nint)rowsPerTile * panelWidth;
         nint* raggedOffsets = (nint*)(raggedPanel + (nint)depth * panelWidth);
+        // Equal blocks (144 = 72 + 72 rather than 128 + 16): a short last block would pay a full C reload for little work.
+        int blockCount = Math.Max(1, (depth + DepthBlock - 1) / DepthBlock);
+        int blockSize = Math.Max(1, (depth + blockCount - 1) / blockCount);
 
         for (int firstColumn = 0, panel = 0; firstColumn < n; firstColumn += panelWidth, panel++)
         {
@@ -74,9 +77,9 @@ internal static unsafe class GemmMacroKernel
                 rowOffsets = raggedOffsets;
             }
 
-            for (int firstDepth = 0; firstDepth < depth || firstDepth == 0; firstDepth += DepthBlock)
+            for (int firstDepth = 0; firstDepth < depth || firstDepth == 0; firstDepth += blockSize)
             {
-                int blockDepth = Math.Min(DepthBlock, depth - firstDepth);
+                int blockDepth = Math.Min(blockSize, depth - firstDepth);
                 bool continueSum = accumulate || firstDepth > 0;
                 for (int firstRow = 0; firstRow < m; firstRow += rowsPerTile)
                 {

@@ -10,7 +10,7 @@ internal readonly unsafe struct Simd256<T> : ISimd<T, Vector256<T>>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static bool IsUsable =>
-        Vector256.IsHardwareAccelerated && Avx.IsSupported && Fma.IsSupported
+        Vector256.IsHardwareAccelerated && Avx2.IsSupported && Fma.IsSupported
         && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
 
     public static int Lanes => Vector256<T>.Count;
