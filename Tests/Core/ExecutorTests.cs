@@ -1,6 +1,6 @@
-using StaticGraph.Ops;
 using StaticGraph.Backend;
 using StaticGraph.Backend.Cpu;
+using StaticGraph.Ops;
 using Xunit;
 
 namespace StaticGraph.Tests.Core;

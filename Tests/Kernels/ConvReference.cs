@@ -10,24 +10,24 @@ internal static class ConvReference
         var y = new double[g.OutputSize];
         int cg = g.InChannelsPerGroup, og = g.OutChannelsPerGroup;
         for (int n = 0; n < g.Batch; n++)
-        for (int o = 0; o < g.OutChannels; o++)
-        for (int oh = 0; oh < g.OutHeight; oh++)
-        for (int ow = 0; ow < g.OutWidth; ow++)
-        {
-            double sum = 0;
-            int group = o / og;
-            for (int c = 0; c < cg; c++)
-            for (int kh = 0; kh < g.KernelH; kh++)
-            for (int kw = 0; kw < g.KernelW; kw++)
-            {
-                int ih = oh * g.StrideH - g.PadH + kh * g.DilationH;
-                int iw = ow * g.StrideW - g.PadW + kw * g.DilationW;
-                if (ih < 0 || ih >= g.Height || iw < 0 || iw >= g.Width) continue;
-                sum += x[InputIndex(g, n, group * cg + c, ih, iw)] * w[WeightIndex(g, o, c, kh, kw)];
-            }
+            for (int o = 0; o < g.OutChannels; o++)
+                for (int oh = 0; oh < g.OutHeight; oh++)
+                    for (int ow = 0; ow < g.OutWidth; ow++)
+                    {
+                        double sum = 0;
+                        int group = o / og;
+                        for (int c = 0; c < cg; c++)
+                            for (int kh = 0; kh < g.KernelH; kh++)
+                                for (int kw = 0; kw < g.KernelW; kw++)
+                                {
+                                    int ih = oh * g.StrideH - g.PadH + kh * g.DilationH;
+                                    int iw = ow * g.StrideW - g.PadW + kw * g.DilationW;
+                                    if (ih < 0 || ih >= g.Height || iw < 0 || iw >= g.Width) continue;
+                                    sum += x[InputIndex(g, n, group * cg + c, ih, iw)] * w[WeightIndex(g, o, c, kh, kw)];
+                                }
 
-            y[OutputIndex(g, n, o, oh, ow)] = sum;
-        }
+                        y[OutputIndex(g, n, o, oh, ow)] = sum;
+                    }
 
         return y;
     }
@@ -56,18 +56,18 @@ internal static class ConvReference
     {
         int cg = g.InChannelsPerGroup, og = g.OutChannelsPerGroup;
         for (int n = 0; n < g.Batch; n++)
-        for (int o = 0; o < g.OutChannels; o++)
-        for (int oh = 0; oh < g.OutHeight; oh++)
-        for (int ow = 0; ow < g.OutWidth; ow++)
-        for (int c = 0; c < cg; c++)
-        for (int kh = 0; kh < g.KernelH; kh++)
-        for (int kw = 0; kw < g.KernelW; kw++)
-        {
-            int ih = oh * g.StrideH - g.PadH + kh * g.DilationH;
-            int iw = ow * g.StrideW - g.PadW + kw * g.DilationW;
-            if (ih < 0 || ih >= g.Height || iw < 0 || iw >= g.Width) continue;
-            visit(n, o, oh, ow, (o / og) * cg + c, kh, kw, ih, iw);
-        }
+            for (int o = 0; o < g.OutChannels; o++)
+                for (int oh = 0; oh < g.OutHeight; oh++)
+                    for (int ow = 0; ow < g.OutWidth; ow++)
+                        for (int c = 0; c < cg; c++)
+                            for (int kh = 0; kh < g.KernelH; kh++)
+                                for (int kw = 0; kw < g.KernelW; kw++)
+                                {
+                                    int ih = oh * g.StrideH - g.PadH + kh * g.DilationH;
+                                    int iw = ow * g.StrideW - g.PadW + kw * g.DilationW;
+                                    if (ih < 0 || ih >= g.Height || iw < 0 || iw >= g.Width) continue;
+                                    visit(n, o, oh, ow, (o / og) * cg + c, kh, kw, ih, iw);
+                                }
     }
 
     public static int InputIndex(ConvGeometry g, int n, int c, int h, int w) => ((n * g.InChannels + c) * g.Height + h) * g.Width + w;

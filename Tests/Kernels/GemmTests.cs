@@ -24,12 +24,12 @@ public unsafe class GemmTests
     public void MatchesNaiveProductForAllTranspositions(int m, int n, int k)
     {
         foreach (bool transposeA in new[] { false, true })
-        foreach (bool transposeB in new[] { false, true })
-        foreach (bool accumulate in new[] { false, true })
-        {
-            CheckAgainstNaive<double>(transposeA, transposeB, m, n, k, accumulate, padding: 0);
-            CheckAgainstNaive<float>(transposeA, transposeB, m, n, k, accumulate, padding: 3);
-        }
+            foreach (bool transposeB in new[] { false, true })
+                foreach (bool accumulate in new[] { false, true })
+                {
+                    CheckAgainstNaive<double>(transposeA, transposeB, m, n, k, accumulate, padding: 0);
+                    CheckAgainstNaive<float>(transposeA, transposeB, m, n, k, accumulate, padding: 3);
+                }
     }
 
     [Fact]

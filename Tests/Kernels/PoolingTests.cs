@@ -78,33 +78,33 @@ public unsafe class PoolingTests
         var avgDxMagnitude = new double[x.Length];
         double windowSize = g.KernelH * g.KernelW;
         for (int plane = 0; plane < g.Planes; plane++)
-        for (int oh = 0; oh < g.OutHeight; oh++)
-        for (int ow = 0; ow < g.OutWidth; ow++)
-        {
-            int output = (plane * g.OutHeight + oh) * g.OutWidth + ow;
-            double best = double.NegativeInfinity, sum = 0, magnitude = 0;
-            int bestIndex = -1;
-            for (int kh = 0; kh < g.KernelH; kh++)
-            for (int kw = 0; kw < g.KernelW; kw++)
-            {
-                int ih = oh * g.StrideH - g.PadH + kh, iw = ow * g.StrideW - g.PadW + kw;
-                if (ih < 0 || ih >= g.Height || iw < 0 || iw >= g.Width) continue;
-                int input = (plane * g.Height + ih) * g.Width + iw;
-                double value = double.CreateTruncating(x[input]);
-                if (bestIndex < 0 || value > best) (best, bestIndex) = (value, input);
-                sum += value;
-                magnitude += Math.Abs(value);
-                double share = double.CreateTruncating(dy[output]) / windowSize;
-                expectedAvgDx[input] += share;
-                avgDxMagnitude[input] += Math.Abs(share);
-            }
+            for (int oh = 0; oh < g.OutHeight; oh++)
+                for (int ow = 0; ow < g.OutWidth; ow++)
+                {
+                    int output = (plane * g.OutHeight + oh) * g.OutWidth + ow;
+                    double best = double.NegativeInfinity, sum = 0, magnitude = 0;
+                    int bestIndex = -1;
+                    for (int kh = 0; kh < g.KernelH; kh++)
+                        for (int kw = 0; kw < g.KernelW; kw++)
+                        {
+                            int ih = oh * g.StrideH - g.PadH + kh, iw = ow * g.StrideW - g.PadW + kw;
+                            if (ih < 0 || ih >= g.Height || iw < 0 || iw >= g.Width) continue;
+                            int input = (plane * g.Height + ih) * g.Width + iw;
+                            double value = double.CreateTruncating(x[input]);
+                            if (bestIndex < 0 || value > best) (best, bestIndex) = (value, input);
+                            sum += value;
+                            magnitude += Math.Abs(value);
+                            double share = double.CreateTruncating(dy[output]) / windowSize;
+                            expectedAvgDx[input] += share;
+                            avgDxMagnitude[input] += Math.Abs(share);
+                        }
 
-            expectedMax[output] = best;
-            expectedMaxDx[bestIndex] += double.CreateTruncating(dy[output]);
-            maxDxMagnitude[bestIndex] += Math.Abs(double.CreateTruncating(dy[output]));
-            expectedAvg[output] = sum / windowSize;
-            avgMagnitude[output] = magnitude / windowSize;
-        }
+                    expectedMax[output] = best;
+                    expectedMaxDx[bestIndex] += double.CreateTruncating(dy[output]);
+                    maxDxMagnitude[bestIndex] += Math.Abs(double.CreateTruncating(dy[output]));
+                    expectedAvg[output] = sum / windowSize;
+                    avgMagnitude[output] = magnitude / windowSize;
+                }
 
         double tolerance = TestArrays.Tolerance<T>();
         TestArrays.AssertClose(expectedMax, TestArrays.Abs(expectedMax), maxY, tolerance, "max forward");

@@ -24,7 +24,14 @@ public class ResumeTests
 
     private static TrainOptions Small(string dir) => new()
     {
-        Epochs = 2, BatchSize = 32, TrainLimit = 128, TestLimit = 64, Threads = 2, Lr = 0.05, Seed = 11, OutDir = dir,
+        Epochs = 2,
+        BatchSize = 32,
+        TrainLimit = 128,
+        TestLimit = 64,
+        Threads = 2,
+        Lr = 0.05,
+        Seed = 11,
+        OutDir = dir,
     };
 
     private static string NewDir() => Path.Combine(Path.GetTempPath(), "sg-resume-" + Guid.NewGuid().ToString("N"));

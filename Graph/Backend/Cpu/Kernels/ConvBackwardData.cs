@@ -4,9 +4,11 @@ using System.Runtime.CompilerServices;
 namespace StaticGraph.Backend.Cpu.Kernels;
 
 /// <summary>
-/// Convolution input gradient for one vector width: per batch of images and per group,
-/// <c>dcol[PatchSize, pixels] = W^T[PatchSize, OCg] * dy[OCg, pixels]</c>, then <see cref="Im2ColCore.Col2ImAccumulate"/>
-/// adds the columns back onto dx (which is zeroed first). Pointwise filters write dx directly.
+/// Convolution input gradient for one vector width. With unit stride (and enough channels per group to fill the
+/// register tiles) it is a forward convolution of the padded dy over implicit columns (<see cref="ShiftedRows"/>)
+/// that writes dx directly. Otherwise, per batch of images and per group, <c>dcol[PatchSize, pixels] = W^T[PatchSize, OCg] * dy[OCg, pixels]</c>, and
+/// <see cref="Im2ColCore.Col2ImAccumulate"/> adds the columns back onto dx (zeroed first); unit-stride pointwise
+/// filters write dx directly.
 /// </summary>
 internal static unsafe class ConvBackwardData
 {

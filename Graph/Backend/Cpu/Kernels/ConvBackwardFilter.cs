@@ -6,7 +6,9 @@ namespace StaticGraph.Backend.Cpu.Kernels;
 /// <summary>
 /// Convolution filter gradient for one vector width: per batch of images and per group,
 /// <c>dW[OCg, PatchSize] (+)= dy[OCg, pixels] * col[PatchSize, pixels]^T</c> with <see cref="GemmDotKernel"/>,
-/// whose operands are both contiguous along the pixels, so nothing is transposed.
+/// whose operands are both contiguous along the pixels, so nothing is transposed. The columns are implicit
+/// (<see cref="ShiftedRows"/>, with dy spread over the same virtual grid) where that wastes little, else explicit.
+/// Batches are consecutive, of a size fixed by the geometry; the first overwrites dW, the others add to it.
 /// </summary>
 internal static unsafe class ConvBackwardFilter
 {

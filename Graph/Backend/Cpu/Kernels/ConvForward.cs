@@ -5,8 +5,9 @@ namespace StaticGraph.Backend.Cpu.Kernels;
 
 /// <summary>
 /// Convolution forward for one vector width: per batch of images and per group,
-/// <c>y[OCg, pixels] = W[OCg, PatchSize] * col[PatchSize, pixels]</c>, with the column matrix from
-/// <see cref="Im2ColCore"/> or, for pointwise filters, the input image itself.
+/// <c>y[OCg, pixels] = W[OCg, PatchSize] * col[PatchSize, pixels]</c>. The column matrix is implicit
+/// (<see cref="ShiftedRows"/>) where that wastes little, else explicit (<see cref="Im2ColCore"/>, several small
+/// images side by side per <see cref="ColumnBatch"/>), or, for unit-stride pointwise filters, the image itself.
 /// </summary>
 internal static unsafe class ConvForward
 {

@@ -60,7 +60,9 @@ internal static unsafe class GemmDriver
         T* packedB = packedA + (nint)Math.Min(RoundUp(m, tileRows), RowBlock) * depthCap;
         nint* rowOffsets = (nint*)(packedB + (nint)Math.Min(RoundUp(n, panelWidth), ColumnBlock) * depthCap);
         T* macroScratch = (T*)(rowOffsets + depthCap);
-        for (int p = 0; p < depthCap; p++) rowOffsets[p] = transposeB ? (nint)p * panelWidth : p * ldb;
+        // B is read in place when its rows are cache-line aligned; otherwise packing is cheaper than split loads.
+        bool packB = transposeB || (ldb * sizeof(T)) % 64 != 0 || ((nint)b & 63) != 0;
+        for (int p = 0; p < depthCap; p++) rowOffsets[p] = packB ? (nint)p * panelWidth : p * ldb;
 
         for (int firstColumn = 0; firstColumn < n; firstColumn += ColumnBlock)
         {
@@ -72,9 +74,10 @@ internal static unsafe class GemmDriver
                 bool continueSum = accumulate || firstDepth > 0;
                 T* bBlock;
                 nint bPanelStride;
-                if (transposeB)
+                if (packB)
                 {
-                    GemmPacking.PackTransposedB(columns, depth, b + firstColumn * ldb + firstDepth, ldb, panelWidth, packedB);
+                    if (transposeB) GemmPacking.PackTransposedB(columns, depth, b + firstColumn * ldb + firstDepth, ldb, panelWidth, packedB);
+                    else GemmPacking.PackB<T, TVector, TSimd>(columns, depth, b + firstDepth * ldb + firstColumn, ldb, panelWidth, packedB);
                     bBlock = packedB;
                     bPanelStride = (nint)depth * panelWidth;
                 }
@@ -91,7 +94,7 @@ internal static unsafe class GemmDriver
                     GemmPacking.PackA(transposeA, rows, depth, aBlock, lda, tileRows, packedA);
                     GemmMacroKernel.Run<T, TVector, TSimd>(
                         rows, columns, depth, packedA, (nint)depth * tileRows,
-                        bBlock, rowOffsets, bPanelStride, transposeB,
+                        bBlock, rowOffsets, bPanelStride, packB,
                         c + firstRow * ldc + firstColumn, ldc, continueSum, macroScratch);
                 }
             }

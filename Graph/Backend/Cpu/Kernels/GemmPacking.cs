@@ -78,4 +78,28 @@ internal static unsafe class GemmPacking
             }
         }
     }
+
+    /// <summary>
+    /// Packs columns [0, columns) and depth [0, depth) of a row-major B into panels of <paramref name="panelWidth"/>
+    /// columns laid out as <see cref="PackTransposedB{T}"/> does, zero-filling past the last column. Used when B's rows
+    /// are not cache-line aligned, so that the kernel's vector loads do not straddle lines.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackB<T, TVector, TSimd>(int columns, int depth, T* b, nint ldb, int panelWidth, T* destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+    {
+        for (int firstColumn = 0; firstColumn < columns; firstColumn += panelWidth)
+        {
+            int validColumns = Math.Min(panelWidth, columns - firstColumn);
+            T* panel = destination + (nint)(firstColumn / panelWidth) * depth * panelWidth;
+            for (int p = 0; p < depth; p++)
+            {
+                T* target = panel + (nint)p * panelWidth;
+                VectorLoops.Copy<T, TVector, TSimd>(b + p * ldb + firstColumn, target, validColumns);
+                if (validColumns < panelWidth) VectorLoops.Fill<T, TVector, TSimd>(target + validColumns, panelWidth - validColumns, T.Zero);
+            }
+        }
+    }
 }
