@@ -48,6 +48,22 @@ public class TrainCommandTests
         Assert.Contains(checkpoint.Variables, v => v.Name == "stem.weight");
         var png = File.ReadAllBytes(Path.Combine(dir, "curves.png"));
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+
+        // eval reproduces the last epoch's test figures from the checkpoint alone.
+        var lastRow = lines[2].Split(',');
+        var (evalExit, evalOut, evalErr) = Run("eval", "--checkpoint", Path.Combine(dir, "checkpoint.sgck"), "--threads", "2", "--test-limit", "200");
+        Assert.True(evalExit == 0, evalErr);
+        var testAccuracy = double.Parse(lastRow[4], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"accuracy {testAccuracy * 100:F2}%", evalOut);
+
+        var export = Path.Combine(dir, "export");
+        var (exportExit, _, exportErr) = Run("export", "--checkpoint", Path.Combine(dir, "checkpoint.sgck"), "--out", export);
+        Assert.True(exportExit == 0, exportErr);
+        Assert.StartsWith("program inference", File.ReadAllText(Path.Combine(export, "graph.txt")));
+        Assert.StartsWith("digraph", File.ReadAllText(Path.Combine(export, "graph.dot")));
+        var weights = CheckpointFile.Read(Path.Combine(export, "weights.sgck"));
+        Assert.DoesNotContain(weights.Variables, v => v.Name.EndsWith(".momentum", StringComparison.Ordinal));
+        Assert.Contains(weights.Variables, v => v.Name == "stem.weight");
         Directory.Delete(dir, recursive: true);
     }
 

@@ -13,10 +13,12 @@ public static class EvalCommand
         var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by train", Required = true };
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder holding the data set files" };
         var threads = new Option<int>("--threads") { Description = "CPU threads (0: all cores)" };
-        var command = new Command("eval", "Evaluate a checkpoint on the test split") { checkpoint, dataDir, threads };
+        var testLimit = new Option<int>("--test-limit") { Description = "Evaluate on the first N test images only (0: all)" };
+        var command = new Command("eval", "Evaluate a checkpoint on the test split") { checkpoint, dataDir, threads, testLimit };
         command.SetAction(r => CommandErrors.Guard(() =>
         {
             using var session = CheckpointSession.Open(r.GetValue(checkpoint)!, r.GetValue(dataDir), r.GetValue(threads), out var test);
+            if (r.GetValue(testLimit) > 0) test = test.Take(r.GetValue(testLimit));
             var (loss, accuracy) = new Evaluator(session).Evaluate(test);
             Console.WriteLine($"test loss {loss:F4} accuracy {accuracy * 100:F2}% ({test.Count} images)");
             return 0;

@@ -71,8 +71,6 @@ public sealed class Trainer(TrainOptions options, ITrainingProgress progress)
         MetricsFile.Write(metricsPath, history);
 
         var augment = options.Augment ? AugmentOptions.Training : AugmentOptions.Evaluation;
-        var images = new float[batch * train.ImageSize];
-        var labels = new int[batch];
         var logits = new float[batch * train.ClassCount];
         var loss = new float[1];
         for (var epoch = (int)(step.Step / stepsPerEpoch); epoch < options.Epochs; epoch++)
@@ -82,13 +80,16 @@ public sealed class Trainer(TrainOptions options, ITrainingProgress progress)
             var sums = partial;
             partial = new EpochSums(0, 0, 0, 0);
             var lr = schedule.At(step.Step);
-            foreach (var planned in plan.StartEpoch(epoch))
+            // The next batch is assembled on a background thread while this one trains; a resumed
+            // epoch skips the batches done before the stop.
+            using var loader = new PrefetchingLoader(train, plan, augment, epoch, 1, (int)(step.Step - (long)epoch * stepsPerEpoch));
+            while (loader.MoveNext())
             {
-                if (planned.Index < step.Step - (long)epoch * stepsPerEpoch) continue; // done before the resume
-                BatchAssembler.Assemble(train, planned.Indices, augment, options.Seed, planned.Id, images, labels);
+                var planned = loader.Current;
+                var labels = planned.Labels;
                 lr = schedule.At(step.Step);
-                step.SetInput<float>(ModelSession.ImageInput, images);
-                step.SetInput<int>(ModelSession.LabelInput, labels);
+                step.SetInput(ModelSession.ImageInput, planned.Images);
+                step.SetInput(ModelSession.LabelInput, labels);
                 RunGuarded(step);
                 step.Read<float>(session.Loss, loss);
                 step.Read<float>(session.Logits, logits);
