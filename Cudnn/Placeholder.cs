@@ -1,1 +1,0 @@
-namespace StaticGraph; internal static class PlaceholderCudnn { }
