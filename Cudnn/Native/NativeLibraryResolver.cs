@@ -183,16 +183,16 @@ public static class NativeLibraryResolver
         {
             if (!Directory.Exists(root)) continue;
             foreach (var python in SafeDirectories(root, "python3*").Order(StringComparer.Ordinal))
-            foreach (var packages in new[] { "dist-packages", "site-packages" })
-            {
-                var nvidia = Path.Combine(python, packages, "nvidia");
-                if (!Directory.Exists(nvidia)) continue;
-                foreach (var lib in SafeDirectories(nvidia, "*").Order(StringComparer.Ordinal))
+                foreach (var packages in new[] { "dist-packages", "site-packages" })
                 {
-                    var folder = Path.Combine(lib, "lib");
-                    if (Directory.Exists(folder)) yield return folder;
+                    var nvidia = Path.Combine(python, packages, "nvidia");
+                    if (!Directory.Exists(nvidia)) continue;
+                    foreach (var lib in SafeDirectories(nvidia, "*").Order(StringComparer.Ordinal))
+                    {
+                        var folder = Path.Combine(lib, "lib");
+                        if (Directory.Exists(folder)) yield return folder;
+                    }
                 }
-            }
         }
     }
 
@@ -217,10 +217,10 @@ public static class NativeLibraryResolver
     private static void PreloadCompanions(NativeLibraryCandidate candidate, string folder, List<string> failures)
     {
         foreach (var pattern in candidate.Preload)
-        foreach (var companion in Directory.GetFiles(folder, pattern).Order(StringComparer.Ordinal))
-        {
-            if (!NativeLibrary.TryLoad(companion, out _)) failures.Add($"{companion}: could not be preloaded");
-        }
+            foreach (var companion in Directory.GetFiles(folder, pattern).Order(StringComparer.Ordinal))
+            {
+                if (!NativeLibrary.TryLoad(companion, out _)) failures.Add($"{companion}: could not be preloaded");
+            }
     }
 
     private static IEnumerable<string> SafeDirectories(string folder, string pattern)
@@ -239,8 +239,8 @@ public static class NativeLibraryResolver
             try
             {
                 foreach (var pattern in candidate.Preload)
-                foreach (var companion in Directory.GetFiles(folder, pattern).Order(StringComparer.Ordinal))
-                    NativeLibrary.Load(companion);
+                    foreach (var companion in Directory.GetFiles(folder, pattern).Order(StringComparer.Ordinal))
+                        NativeLibrary.Load(companion);
                 return new LoadedNativeLibrary(spec, candidate.SoName, path, NativeLibrary.Load(path));
             }
             catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)

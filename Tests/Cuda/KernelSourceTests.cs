@@ -14,8 +14,8 @@ public class KernelSourceTests
     {
         var data = new TheoryData<string, string>();
         foreach (var kernel in KernelCatalog.All())
-        foreach (var arch in new[] { "compute_80", "compute_90" })
-            data.Add(kernel.Name, arch);
+            foreach (var arch in new[] { "compute_80", "compute_90" })
+                data.Add(kernel.Name, arch);
         return data;
     }
 
@@ -127,7 +127,9 @@ public class KernelSourceTests
     {
         using var process = Process.Start(new ProcessStartInfo(file, arguments)
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = folder,
         })!;
         var output = process.StandardOutput.ReadToEnd();
         var error = process.StandardError.ReadToEnd();
