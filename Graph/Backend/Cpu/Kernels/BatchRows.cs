@@ -53,6 +53,7 @@ internal static unsafe class BatchRows
     /// Zeroes columns <c>[columns, columns rounded up to whole vectors)</c> of each row: kernels read them as part of
     /// their last vector, and stale scratch there could hold denormals, which slow FMAs down.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ZeroPadding<T, TVector, TSimd>(T* matrix, nint stride, int rows, int columns)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct

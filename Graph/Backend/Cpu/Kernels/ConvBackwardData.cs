@@ -159,6 +159,7 @@ internal static unsafe class ConvBackwardData
     /// Packs one group's filters <c>[OCg, Cg, KH, KW]</c> as an A operand with rows c and depth index (o, kh, kw):
     /// panel element (p = o * KH * KW + tap, r) is <c>w[o, c0 + r, tap]</c>, zero past the last channel.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackChannelsByTaps<T>(in ConvGeometry g, T* w, int tileRows, T* destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -136,6 +136,7 @@ internal static unsafe class ConvForward
     }
 
     /// <summary>Packs every group's filters as the A operand; returns the packed size of one group.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static nint PackWeights<T, TVector, TSimd>(in ConvGeometry g, T* w, T* packedWeights)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct

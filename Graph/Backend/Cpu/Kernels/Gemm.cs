@@ -7,7 +7,9 @@ namespace StaticGraph.Backend.Cpu.Kernels;
 /// Dense matrix product <c>C[m, n] (+)= op(A)[m, k] * op(B)[k, n]</c> on row-major matrices with leading dimensions.
 /// Single-threaded; callers parallelise over independent products. For fixed inputs and shape every call returns
 /// identical bits: each output is summed over k in a fixed order that does not depend on blocking or alignment.
-/// Operands must not overlap C.
+/// Operands must not overlap C. A is packed into 8-row panels (f32/f64 with AVX-512) for a register-blocked
+/// 8 x 3-vector kernel; B is read in place when its rows are cache-line aligned and packed otherwise. When only B is
+/// transposed and k is long enough, rows of A and B are combined directly in tiles of dot products instead.
 /// </summary>
 public static unsafe class Gemm
 {

@@ -28,9 +28,9 @@ internal static unsafe class GemmDotKernel
     /// <summary>
     /// <c>C[r, j] = (accumulate ? C[r, j] : 0) + sum_p A[r, p] * B[j, p]</c> for <c>r &lt; rowsA</c>,
     /// <c>j &lt; rowsB</c> (at most one tile), where A row r starts at <c>a + r * lda</c> and B row j at
-    /// <c>b + bRowOffsets[j]</c> (B rows may be the shifted rows of a padded image). Missing tile rows alias the last valid row and are not stored.
-    /// Each sum is accumulated in vector lanes (p modulo Lanes) and reduced at the end in a fixed order,
-    /// so results depend only on the inputs and <paramref name="length"/>.
+    /// <c>b + bRowOffsets[j]</c> (B rows may be the shifted rows of a padded image). Missing tile rows alias the last
+    /// valid row and are not stored. Each sum is accumulated in vector lanes (p modulo Lanes) and reduced at the end in
+    /// a fixed order, so results depend only on the inputs, <paramref name="length"/> and the tile shape.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<T, TVector, TSimd>(

@@ -102,6 +102,7 @@ internal static unsafe class GemmMacroKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tile<T, TVector, TSimd>(int vectors, int depth, T* a, T* b, nint* bRowOffsets, T* c, nint ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
@@ -122,6 +123,7 @@ internal static unsafe class GemmMacroKernel
     }
 
     /// <summary>Copies a ragged panel into rows of whole vectors (zero-padded), so its loads stay in bounds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyRaggedPanel<T>(int columns, int depth, T* panel, nint* rowOffsets, int paddedWidth, T* destination, nint* destinationOffsets)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -135,6 +137,7 @@ internal static unsafe class GemmMacroKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyTile<T>(int rows, int columns, T* source, nint sourceStride, T* destination, nint destinationStride)
         where T : unmanaged
     {

@@ -1,4 +1,5 @@
 using System.Numerics;
+
 namespace StaticGraph.Backend.Cpu.Kernels;
 
 /// <summary>
@@ -23,23 +24,33 @@ internal unsafe interface ISimd<T, TVector>
     static abstract int TileRows { get; }
 
     static abstract TVector Zero { get; }
+
     static abstract TVector Load(T* source);
+
     /// <summary>Loads the first <paramref name="count"/> (1..Lanes) elements, zero elsewhere; never touches memory past them.</summary>
     static abstract TVector LoadPartial(T* source, int count);
+
     static abstract void Store(T* destination, TVector value);
+
     /// <summary>Stores the first <paramref name="count"/> (1..Lanes) elements; memory past them is not touched.</summary>
     static abstract void StorePartial(T* destination, TVector value, int count);
+
     static abstract TVector Broadcast(T value);
+
     /// <summary><c>left * right + addend</c> with a single rounding.</summary>
     static abstract TVector MultiplyAdd(TVector left, TVector right, TVector addend);
+
     static abstract TVector Add(TVector left, TVector right);
-    static abstract TVector Multiply(TVector left, TVector right);
+
     /// <summary>The even-indexed elements of the concatenation <c>low, high</c> (a stride-2 gather of 2 * Lanes elements).</summary>
     static abstract TVector EvenLanes(TVector low, TVector high);
+
     /// <summary>The lower half of <paramref name="value"/> spread to even positions, zeros at odd ones (a stride-2 scatter).</summary>
     static abstract TVector SpreadLowerHalf(TVector value);
+
     /// <summary>The upper half of <paramref name="value"/> spread to even positions, zeros at odd ones.</summary>
     static abstract TVector SpreadUpperHalf(TVector value);
+
     /// <summary>Sum of the lanes in a fixed order (so results are reproducible).</summary>
     static abstract T Sum(TVector value);
 

@@ -130,6 +130,7 @@ internal static unsafe class Im2ColCore
     /// whole block of rows is one contiguous copy; only the few columns that wrapped into the neighbouring row are then
     /// overwritten with the padding zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LowerSameWidth<T, TVector, TSimd>(T* plane, T* target, int h, int w, int outH, int rowShift, int columnShift, ColumnRange valid)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
@@ -160,6 +161,7 @@ internal static unsafe class Im2ColCore
     /// columns, after which the whole block of valid rows is added to the plane in one contiguous pass (the zeroed
     /// entries land harmlessly on pixels of neighbouring rows).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddSameWidth<T, TVector, TSimd>(T* source, T* plane, int h, int w, int outH, int rowShift, int columnShift, ColumnRange valid)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct

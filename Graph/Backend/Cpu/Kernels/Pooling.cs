@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace StaticGraph.Backend.Cpu.Kernels;
 
@@ -17,6 +18,7 @@ public static unsafe class Pooling
     /// <param name="y">Output, <c>[Batch, Channels, OutHeight, OutWidth]</c>; the range's planes are overwritten.</param>
     /// <param name="planeStart">First plane of the range.</param>
     /// <param name="planeEnd">One past the last plane of the range.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MaxPool2dForward<T>(in PoolGeometry g, T* x, T* y, int planeStart, int planeEnd)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -46,6 +48,7 @@ public static unsafe class Pooling
     /// <param name="dx">Input gradient, <c>[Batch, Channels, Height, Width]</c>; the range's planes are overwritten.</param>
     /// <param name="planeStart">First plane of the range.</param>
     /// <param name="planeEnd">One past the last plane of the range.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MaxPool2dBackward<T>(in PoolGeometry g, T* x, T* dy, T* dx, int planeStart, int planeEnd)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -76,6 +79,7 @@ public static unsafe class Pooling
     /// <param name="y">Output, <c>[Batch, Channels, OutHeight, OutWidth]</c>; the range's planes are overwritten.</param>
     /// <param name="planeStart">First plane of the range.</param>
     /// <param name="planeEnd">One past the last plane of the range.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AvgPool2dForward<T>(in PoolGeometry g, T* x, T* y, int planeStart, int planeEnd)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -110,6 +114,7 @@ public static unsafe class Pooling
     /// <param name="dx">Input gradient, <c>[Batch, Channels, Height, Width]</c>; the range's planes are overwritten.</param>
     /// <param name="planeStart">First plane of the range.</param>
     /// <param name="planeEnd">One past the last plane of the range.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AvgPool2dBackward<T>(in PoolGeometry g, T* dy, T* dx, int planeStart, int planeEnd)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -141,6 +146,7 @@ public static unsafe class Pooling
     /// Index within the plane of the window's maximum: the first strictly greater value in row-major order, or the
     /// first NaN; -1 if the window holds only padding.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ArgMax<T>(in PoolGeometry g, T* input, int oh, int ow)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -227,6 +227,7 @@ internal readonly unsafe record struct ShiftedRows(
     }
 
     /// <summary><c>destination[j] = source[j * StrideW]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CopyStrided<T, TVector, TSimd>(T* source, T* destination, int count)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct

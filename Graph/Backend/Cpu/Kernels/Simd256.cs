@@ -69,9 +69,6 @@ internal readonly unsafe struct Simd256<T> : ISimd<T, Vector256<T>>
     public static Vector256<T> Add(Vector256<T> left, Vector256<T> right) => left + right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Multiply(Vector256<T> left, Vector256<T> right) => left * right;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> EvenLanes(Vector256<T> low, Vector256<T> high)
     {
         if (typeof(T) == typeof(float)) return Vector256.Narrow(low.AsInt64(), high.AsInt64()).As<int, T>();

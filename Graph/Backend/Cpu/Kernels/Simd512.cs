@@ -68,9 +68,6 @@ internal readonly unsafe struct Simd512<T> : ISimd<T, Vector512<T>>
     public static Vector512<T> Add(Vector512<T> left, Vector512<T> right) => left + right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Multiply(Vector512<T> left, Vector512<T> right) => left * right;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> EvenLanes(Vector512<T> low, Vector512<T> high)
     {
         // For floats, each even element is the low half of a 64-bit lane, which narrowing keeps.

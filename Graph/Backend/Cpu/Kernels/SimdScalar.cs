@@ -37,9 +37,6 @@ internal readonly unsafe struct SimdScalar<T> : ISimd<T, T>
     public static T Add(T left, T right) => left + right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Multiply(T left, T right) => left * right;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T EvenLanes(T low, T high) => low;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
