@@ -16,8 +16,14 @@ public static class PhiloxSource
     /// <summary>The literal the source uses for a 32-bit constant, e.g. <c>0xD2511F53u</c>.</summary>
     public static string Literal(uint value) => Hex(value);
 
+    /// <summary>The helpers as a kernel helper (guarded, so any number of kernels can include them).</summary>
+    public static KernelHelper Helper { get; } = new("philox", Code);
+
+    /// <summary>The helpers with the prelude, as one piece of C (for compiling them alone on the host).</summary>
+    public static string Helpers => KernelTypes.Prelude + Code;
+
     /// <summary>The helpers: <c>sg_philox</c>, <c>sg_random_bits</c>, <c>sg_uniform_f32</c>, <c>sg_uniform_f64</c>.</summary>
-    public static string Helpers { get; } = KernelTypes.Prelude + $$"""
+    private static string Code => $$"""
         #define SG_PHILOX_M0 {{Hex(Philox4x32.M0)}}
         #define SG_PHILOX_M1 {{Hex(Philox4x32.M1)}}
         #define SG_PHILOX_W0 {{Hex(Philox4x32.W0)}}

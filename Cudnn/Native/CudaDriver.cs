@@ -34,6 +34,41 @@ internal static unsafe partial class CudaDriverNative
     [LibraryImport(Lib, EntryPoint = "cuLaunchKernel")]
     internal static partial int cuLaunchKernel(nint function, uint gridX, uint gridY, uint gridZ, uint blockX, uint blockY, uint blockZ,
         uint sharedBytes, nint stream, void** parameters, void** extra);
+
+    // Prototypes below are those of cuda.h / cudaTypedefs.h (CUDA 12.6); the symbol is the one cuda.h's #define list maps the
+    // plain name to (cuMemcpyHtoDAsync -> cuMemcpyHtoDAsync_v2, cuMemAllocHost -> cuMemAllocHost_v2, cuMemGetInfo -> cuMemGetInfo_v2,
+    // cuEventDestroy -> cuEventDestroy_v2, cuStreamBeginCapture -> cuStreamBeginCapture_v2, cuGraphInstantiate ->
+    // cuGraphInstantiateWithFlags). cuMemsetD8Async, cuEventCreate/Record/Synchronize/ElapsedTime, cuStreamEndCapture,
+    // cuGraphLaunch and the graph destroys have no versioned alias (only _ptsz per-thread-stream variants, which we do not use).
+    [LibraryImport(Lib, EntryPoint = "cuDeviceGetAttribute")] internal static partial int cuDeviceGetAttribute(out int value, CudaDeviceAttribute attribute, int device);
+    [LibraryImport(Lib, EntryPoint = "cuMemGetInfo_v2")] internal static partial int cuMemGetInfo(out nuint free, out nuint total);
+    [LibraryImport(Lib, EntryPoint = "cuCtxSynchronize")] internal static partial int cuCtxSynchronize();
+
+    [LibraryImport(Lib, EntryPoint = "cuMemcpyHtoDAsync_v2")]
+    internal static partial int cuMemcpyHtoDAsync(ulong destination, void* source, nuint bytes, nint stream);
+
+    [LibraryImport(Lib, EntryPoint = "cuMemcpyDtoHAsync_v2")]
+    internal static partial int cuMemcpyDtoHAsync(void* destination, ulong source, nuint bytes, nint stream);
+
+    [LibraryImport(Lib, EntryPoint = "cuMemcpyDtoDAsync_v2")]
+    internal static partial int cuMemcpyDtoDAsync(ulong destination, ulong source, nuint bytes, nint stream);
+
+    [LibraryImport(Lib, EntryPoint = "cuMemsetD8Async")] internal static partial int cuMemsetD8Async(ulong destination, byte value, nuint count, nint stream);
+    [LibraryImport(Lib, EntryPoint = "cuMemAllocHost_v2")] internal static partial int cuMemAllocHost(out nint pointer, nuint bytes);
+    [LibraryImport(Lib, EntryPoint = "cuMemFreeHost")] internal static partial int cuMemFreeHost(nint pointer);
+
+    [LibraryImport(Lib, EntryPoint = "cuEventCreate")] internal static partial int cuEventCreate(out nint evt, uint flags);
+    [LibraryImport(Lib, EntryPoint = "cuEventRecord")] internal static partial int cuEventRecord(nint evt, nint stream);
+    [LibraryImport(Lib, EntryPoint = "cuEventSynchronize")] internal static partial int cuEventSynchronize(nint evt);
+    [LibraryImport(Lib, EntryPoint = "cuEventElapsedTime")] internal static partial int cuEventElapsedTime(out float milliseconds, nint start, nint end);
+    [LibraryImport(Lib, EntryPoint = "cuEventDestroy_v2")] internal static partial int cuEventDestroy(nint evt);
+
+    [LibraryImport(Lib, EntryPoint = "cuStreamBeginCapture_v2")] internal static partial int cuStreamBeginCapture(nint stream, CudaStreamCaptureMode mode);
+    [LibraryImport(Lib, EntryPoint = "cuStreamEndCapture")] internal static partial int cuStreamEndCapture(nint stream, out nint graph);
+    [LibraryImport(Lib, EntryPoint = "cuGraphInstantiateWithFlags")] internal static partial int cuGraphInstantiateWithFlags(out nint graphExec, nint graph, ulong flags);
+    [LibraryImport(Lib, EntryPoint = "cuGraphLaunch")] internal static partial int cuGraphLaunch(nint graphExec, nint stream);
+    [LibraryImport(Lib, EntryPoint = "cuGraphExecDestroy")] internal static partial int cuGraphExecDestroy(nint graphExec);
+    [LibraryImport(Lib, EntryPoint = "cuGraphDestroy")] internal static partial int cuGraphDestroy(nint graph);
 }
 
 /// <summary>The CUDA driver API: checked wrappers that turn every non-zero status into a <see cref="CudaException"/>.</summary>
@@ -86,6 +121,55 @@ public static unsafe class CudaDriver
         var buffer = stackalloc byte[256];
         Check(CudaDriverNative.cuDeviceGetName(buffer, 256, device), "cuDeviceGetName");
         return Marshal.PtrToStringUTF8((nint)buffer) ?? "";
+    }
+
+    /// <summary>One attribute of a device (<c>cuDeviceGetAttribute</c>).</summary>
+    public static int DeviceAttribute(int device, CudaDeviceAttribute attribute)
+    {
+        Check(CudaDriverNative.cuDeviceGetAttribute(out var value, attribute, device), "cuDeviceGetAttribute");
+        return value;
+    }
+
+    /// <summary>The compute capability of a device, e.g. (9, 0) for an H100.</summary>
+    public static (int Major, int Minor) ComputeCapability(int device) =>
+        (DeviceAttribute(device, CudaDeviceAttribute.ComputeCapabilityMajor), DeviceAttribute(device, CudaDeviceAttribute.ComputeCapabilityMinor));
+
+    /// <summary>Free and total device memory of the current context's device, in bytes (<c>cuMemGetInfo_v2</c>).</summary>
+    public static (long Free, long Total) MemoryInfo()
+    {
+        Check(CudaDriverNative.cuMemGetInfo(out var free, out var total), "cuMemGetInfo_v2");
+        return ((long)free, (long)total);
+    }
+
+    /// <summary>Waits for all work of the current context (<c>cuCtxSynchronize</c>); for tests and shutdown, never inside a step.</summary>
+    public static void SynchronizeContext() => Check(CudaDriverNative.cuCtxSynchronize(), "cuCtxSynchronize");
+
+    /// <summary>Queues a host-to-device copy on <paramref name="stream"/>. The host memory must be pinned (<see cref="PinnedBuffer"/>) and stay alive until the copy completes.</summary>
+    public static void CopyHostToDeviceAsync(ulong destination, void* source, long bytes, CudaStream stream)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        Check(CudaDriverNative.cuMemcpyHtoDAsync(destination, source, (nuint)bytes, stream.DangerousGetHandle()), "cuMemcpyHtoDAsync_v2");
+    }
+
+    /// <summary>Queues a device-to-host copy on <paramref name="stream"/>. The host memory must be pinned (<see cref="PinnedBuffer"/>); read it only after the stream (or an event) is synchronised.</summary>
+    public static void CopyDeviceToHostAsync(void* destination, ulong source, long bytes, CudaStream stream)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        Check(CudaDriverNative.cuMemcpyDtoHAsync(destination, source, (nuint)bytes, stream.DangerousGetHandle()), "cuMemcpyDtoHAsync_v2");
+    }
+
+    /// <summary>Queues a device-to-device copy on <paramref name="stream"/>.</summary>
+    public static void CopyDeviceToDeviceAsync(ulong destination, ulong source, long bytes, CudaStream stream)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        Check(CudaDriverNative.cuMemcpyDtoDAsync(destination, source, (nuint)bytes, stream.DangerousGetHandle()), "cuMemcpyDtoDAsync_v2");
+    }
+
+    /// <summary>Queues setting <paramref name="count"/> bytes at <paramref name="destination"/> to <paramref name="value"/> on <paramref name="stream"/>.</summary>
+    public static void SetBytesAsync(ulong destination, byte value, long count, CudaStream stream)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        Check(CudaDriverNative.cuMemsetD8Async(destination, value, (nuint)count, stream.DangerousGetHandle()), "cuMemsetD8Async");
     }
 }
 
@@ -151,6 +235,23 @@ public sealed class CudaStream : SafeHandle
     /// <summary>Waits for everything queued on the stream.</summary>
     public void Synchronize() => CudaDriver.Check(CudaDriverNative.cuStreamSynchronize(DangerousGetHandle()), "cuStreamSynchronize");
 
+    /// <summary>
+    /// Starts capturing the work queued on this stream into a graph (<c>cuStreamBeginCapture_v2</c>) instead of running it.
+    /// The default <see cref="CudaStreamCaptureMode.ThreadLocal"/> makes an unsafe call (allocation, synchronisation) on this
+    /// thread fail the capture, which catches host-side setup that must not be captured, without disturbing other threads
+    /// (data loading, tests) the way <see cref="CudaStreamCaptureMode.Global"/> would; <see cref="CudaStreamCaptureMode.Relaxed"/>
+    /// would let such calls through silently. Must be a non-default stream created with <see cref="Create"/>.
+    /// </summary>
+    public void BeginCapture(CudaStreamCaptureMode mode = CudaStreamCaptureMode.ThreadLocal) =>
+        CudaDriver.Check(CudaDriverNative.cuStreamBeginCapture(DangerousGetHandle(), mode), "cuStreamBeginCapture_v2");
+
+    /// <summary>Ends the capture started by <see cref="BeginCapture"/> and returns the captured graph (<c>cuStreamEndCapture</c>).</summary>
+    public CudaGraph EndCapture()
+    {
+        CudaDriver.Check(CudaDriverNative.cuStreamEndCapture(DangerousGetHandle(), out var graph), "cuStreamEndCapture");
+        return CudaGraph.FromHandle(graph);
+    }
+
     /// <inheritdoc/>
     protected override bool ReleaseHandle() => CudaDriverNative.cuStreamDestroy(handle) == 0;
 }
@@ -194,6 +295,37 @@ public sealed unsafe class DeviceBuffer : IDisposable
         var bytes = checked((long)destination.Length * sizeof(T));
         if (bytes > Bytes) throw new ArgumentException($"{bytes} bytes exceed a buffer of {Bytes}", nameof(destination));
         fixed (T* p = destination) CudaDriver.Check(CudaDriverNative.cuMemcpyDtoH(p, Pointer, (nuint)bytes), "cuMemcpyDtoH_v2");
+    }
+
+    /// <summary>Queues a copy of <paramref name="bytes"/> bytes from pinned host memory to the start of the buffer on <paramref name="stream"/>.</summary>
+    public void CopyFromHostAsync(PinnedBuffer source, long bytes, CudaStream stream)
+    {
+        CheckRange(bytes, source.Bytes);
+        CudaDriver.CopyHostToDeviceAsync(Pointer, source.Pointer, bytes, stream);
+    }
+
+    /// <summary>Queues a copy of the first <paramref name="bytes"/> bytes of the buffer to pinned host memory on <paramref name="stream"/>.</summary>
+    public void CopyToHostAsync(PinnedBuffer destination, long bytes, CudaStream stream)
+    {
+        CheckRange(bytes, destination.Bytes);
+        CudaDriver.CopyDeviceToHostAsync(destination.Pointer, Pointer, bytes, stream);
+    }
+
+    /// <summary>Queues a copy of the first <paramref name="bytes"/> bytes of <paramref name="source"/> to the start of this buffer.</summary>
+    public void CopyFromAsync(DeviceBuffer source, long bytes, CudaStream stream)
+    {
+        CheckRange(bytes, source.Bytes);
+        CudaDriver.CopyDeviceToDeviceAsync(Pointer, source.Pointer, bytes, stream);
+    }
+
+    /// <summary>Queues setting every byte of the buffer to <paramref name="value"/> (e.g. zeroing) on <paramref name="stream"/>.</summary>
+    public void FillBytesAsync(byte value, CudaStream stream) => CudaDriver.SetBytesAsync(Pointer, value, Bytes, stream);
+
+    private void CheckRange(long bytes, long otherBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        if (bytes > Bytes || bytes > otherBytes)
+            throw new ArgumentException($"{bytes} bytes exceed a buffer (device {Bytes}, other side {otherBytes})", nameof(bytes));
     }
 
     /// <summary>Frees the allocation.</summary>
@@ -251,4 +383,12 @@ public readonly unsafe record struct CudaFunction(nint Handle, string Name)
             CudaDriver.Check(CudaDriverNative.cuLaunchKernel(Handle, gridX, 1, 1, blockX, 1, 1, sharedBytes, stream.DangerousGetHandle(), (void**)args, null),
                 "cuLaunchKernel");
     }
+
+    /// <summary>
+    /// Queues the kernel with a 3-D grid and block. <paramref name="arguments"/> is the <c>void**</c> array that
+    /// <c>cuLaunchKernel</c> takes: one pointer to each argument's value, valid for the duration of the call.
+    /// </summary>
+    public void Launch((uint X, uint Y, uint Z) grid, (uint X, uint Y, uint Z) block, CudaStream stream, void** arguments, uint sharedBytes = 0) =>
+        CudaDriver.Check(CudaDriverNative.cuLaunchKernel(Handle, grid.X, grid.Y, grid.Z, block.X, block.Y, block.Z, sharedBytes,
+            stream.DangerousGetHandle(), arguments, null), "cuLaunchKernel");
 }

@@ -51,9 +51,13 @@ public sealed class MemoryPlan
     /// <summary>The arena buffer holding <paramref name="n"/>'s value, or null when it is persistent.</summary>
     public BufferInterval? BufferOf(Node n) => _byOwner.TryGetValue(StorageOf(n), out var b) ? b : null;
 
-    /// <summary>Plans a program's arena.</summary>
-    public static MemoryPlan Build(Program program)
+    /// <summary>
+    /// Plans a program's arena. <paramref name="computedBy"/> names the node whose kernel computes each node (a fused
+    /// group's root for its interior members, which then get no buffer and read their inputs when the root runs).
+    /// </summary>
+    public static MemoryPlan Build(Program program, Func<Node, Node>? computedBy = null)
     {
+        computedBy ??= n => n;
         var nodes = program.Nodes;
         var index = new Dictionary<Node, int>();
         for (var i = 0; i < nodes.Count; i++) index[nodes[i]] = i;
@@ -69,12 +73,13 @@ public sealed class MemoryPlan
         foreach (var n in nodes)
         {
             var r = Root(n);
-            if (IsPersistent(r)) continue;
-            if (ReferenceEquals(r, n)) start[n] = n.Op is InputOp ? -1 : index[n];
+            var at = index[computedBy(n)];
+            var interior = !ReferenceEquals(computedBy(n), n);
+            if (ReferenceEquals(r, n) && !IsPersistent(r) && !interior) start[n] = n.Op is InputOp ? -1 : index[n];
             foreach (var i in n.Inputs)
             {
                 var ri = Root(i);
-                if (!IsPersistent(ri)) end[ri] = Math.Max(end.GetValueOrDefault(ri, -1), index[n]);
+                if (!IsPersistent(ri)) end[ri] = Math.Max(end.GetValueOrDefault(ri, -1), at);
             }
         }
         // Values read after the run (fetches, update sources) stay live to the end, and fed inputs

@@ -10,34 +10,6 @@ namespace StaticGraph.Tests.Cuda;
 /// <summary>The generated CUDA C: every kernel compiles with NVRTC, errors carry the log, Philox matches the C# constants and bits.</summary>
 public class KernelSourceTests
 {
-    public static TheoryData<string, string> KernelsAndArchs()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var kernel in KernelCatalog.All())
-            foreach (var arch in new[] { "compute_80", "compute_90" })
-                data.Add(kernel.Name, arch);
-        return data;
-    }
-
-    [Theory]
-    [MemberData(nameof(KernelsAndArchs))]
-    public void Every_generated_kernel_compiles_to_PTX(string name, string arch)
-    {
-        if (CudaLibraries.NvrtcMissing is { } why) Assert.Skip(why);
-        var kernel = KernelCatalog.All().Single(k => k.Name == name);
-        var ptx = NvrtcCompiler.CompileToPtx(kernel.Source, kernel.Name, arch);
-        Assert.Contains($".entry {kernel.Name}(", ptx);
-        Assert.Contains($".target sm_{arch["compute_".Length..]}", ptx);
-    }
-
-    [Fact]
-    public void Kernel_names_are_unique()
-    {
-        var names = KernelCatalog.All().Select(k => k.Name).ToArray();
-        Assert.Equal(names.Length, names.Distinct().Count());
-        Assert.Equal(2 * (12 + 9 + 2 + 3), names.Length);
-    }
-
     [Fact]
     public void A_broken_source_gives_NvrtcCompileException_with_the_log()
     {

@@ -12,7 +12,8 @@ public sealed unsafe class VariableStore : IDisposable
     private readonly Dictionary<string, (TensorType Type, NativeBuffer Buffer)> _values = new(StringComparer.Ordinal);
     private int _users;
 
-    internal VariableStore(ulong seed) => Seed = seed;
+    /// <summary>An empty store; variables are created and initialised from <paramref name="seed"/> on first use.</summary>
+    public VariableStore(ulong seed) => Seed = seed;
 
     /// <summary>The seed initialisers draw from.</summary>
     public ulong Seed { get; }

@@ -1,0 +1,60 @@
+using StaticGraph.Cuda.Kernels;
+
+namespace StaticGraph.Cuda.Lowering;
+
+/// <summary>What a lowering sees: its node, where every value lives, and a way to emit commands and ask for scratch.</summary>
+public sealed class LoweringContext
+{
+    private readonly CudaPlanner _planner;
+
+    internal LoweringContext(CudaPlanner planner, Node node)
+    {
+        _planner = planner;
+        Node = node;
+    }
+
+    /// <summary>The node lowered.</summary>
+    public Node Node { get; }
+
+    /// <summary>Training or inference semantics.</summary>
+    public ProgramMode Mode => _planner.Program.Mode;
+
+    /// <summary>The kernel type of the node's output (F32 or F64).</summary>
+    public KernelType Type => KernelTypes.Of(Node.DType);
+
+    /// <summary>Where the node's output lives.</summary>
+    public DeviceAddress Output => _planner.AddressOf(Node);
+
+    /// <summary>Where input <paramref name="i"/> lives.</summary>
+    public DeviceAddress Input(int i) => _planner.AddressOf(Node.Inputs[i]);
+
+    /// <summary>Where any value of the program lives.</summary>
+    public DeviceAddress AddressOf(Node n) => _planner.AddressOf(n);
+
+    /// <summary>A pointer argument to the node's output.</summary>
+    public KernelArg OutputArg => KernelArg.Pointer(Output);
+
+    /// <summary>A pointer argument to input <paramref name="i"/>.</summary>
+    public KernelArg InputArg(int i) => KernelArg.Pointer(Input(i));
+
+    /// <summary>The pointer to the control block (seed and step, written before every run; see <see cref="KernelTypes.Control"/>).</summary>
+    public KernelArg Control => KernelArg.Pointer(DeviceAddress.Arena(CudaPlan.ControlOffset));
+
+    /// <summary>
+    /// Scratch memory for this node's commands only (the next node may reuse it): <paramref name="bytes"/> bytes, aligned to
+    /// <see cref="CudaPlan.Alignment"/>. Successive requests of one node get disjoint ranges.
+    /// </summary>
+    public DeviceAddress Scratch(long bytes) => _planner.Scratch(bytes);
+
+    /// <summary>Emits a launch of <paramref name="kernel"/> over <paramref name="threads"/> threads; the arguments are checked against its parameters.</summary>
+    public void Launch(CudaKernelSource kernel, long threads, params KernelArg[] args)
+    {
+        if (args.Length != kernel.Parameters.Count)
+            throw new InvalidOperationException($"kernel {kernel.Name} takes {kernel.Parameters.Count} arguments, {Node} passed {args.Length}");
+        for (var i = 0; i < args.Length; i++) args[i].CheckAgainst(kernel.Parameters[i], kernel.Name);
+        _planner.Emit(new LaunchCommand(Node, kernel, threads, args));
+    }
+
+    /// <summary>Emits any other command (convolution, GEMM, copy).</summary>
+    public void Emit(CudaCommand command) => _planner.Emit(command);
+}

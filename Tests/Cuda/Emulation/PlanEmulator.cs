@@ -1,0 +1,112 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using StaticGraph.Backend.Cpu;
+using StaticGraph.Cuda.Lowering;
+
+namespace StaticGraph.Tests.Cuda.Emulation;
+
+/// <summary>
+/// Runs a <see cref="CudaPlan"/> on the host: the arena and variables in host memory, every launch through the generated
+/// kernels compiled as host C++ (<see cref="HostKernelLibrary"/>), convolutions and GEMMs by straightforward loops that
+/// follow cuDNN's and cuBLAS's definitions. What it proves without a GPU: the plan's layout, arguments, fusion and every
+/// generated kernel's arithmetic, and our reading of the cuDNN/cuBLAS calls' conventions.
+/// </summary>
+internal sealed unsafe class PlanEmulator : IDisposable
+{
+    private readonly CudaPlan _plan;
+    private readonly byte* _arena;
+    private readonly VariableStore _variables;
+    private readonly HostKernelLibrary _kernels;
+    private readonly List<(LaunchCommand Launch, KernelArgBlock Args)> _launches = [];
+    private readonly Dictionary<CudaCommand, KernelArgBlock> _blocks = [];
+
+    public PlanEmulator(CudaPlan plan, ulong seed)
+    {
+        _plan = plan;
+        _kernels = HostKernelLibrary.For(plan.Kernels);
+        _arena = (byte*)NativeMemory.AlignedAlloc((nuint)Math.Max(plan.ArenaBytes, 64), CudaPlan.Alignment);
+        // Poison the arena, so that a kernel reading memory nobody wrote shows up as NaN rather than as a lucky zero.
+        new Span<byte>(_arena, (int)plan.ArenaBytes).Fill(0xFF);
+        _variables = new VariableStore(seed);
+        foreach (var v in plan.Variables) _variables.Get(v);
+        foreach (var c in plan.Constants) c.Bytes.CopyTo(new Span<byte>(Resolve(c.Address), c.Bytes.Length));
+        foreach (var command in plan.Commands.OfType<LaunchCommand>()) _blocks[command] = new KernelArgBlock(command.Args, a => (ulong)Resolve(a));
+        Seed = seed;
+    }
+
+    public ulong Seed { get; }
+
+    public long Step { get; set; }
+
+    public void SetInput<T>(string name, ReadOnlySpan<T> values) where T : unmanaged
+    {
+        var node = _plan.Program.Inputs.Single(i => i.Name == name);
+        if (values.Length != node.Shape.ElementCount) throw new ArgumentException($"input '{name}' takes {node.Shape.ElementCount} values");
+        values.CopyTo(new Span<T>(Resolve(_plan.Addresses[node]), values.Length));
+    }
+
+    public void Run()
+    {
+        var program = _plan.Program;
+        var control = (ulong*)(_arena + CudaPlan.ControlOffset);
+        control[0] = Seed;
+        control[1] = (ulong)Step;
+        if (program.LearningRate is { } lr && program.Schedule is { } schedule)
+        {
+            var p = Resolve(_plan.Addresses[lr]);
+            if (lr.DType == DType.F32) *(float*)p = (float)schedule.At(Step);
+            else *(double*)p = schedule.At(Step);
+        }
+        foreach (var command in _plan.Commands) Execute(command);
+        foreach (var update in _plan.Updates) Execute(update);
+        if (program.Mode == ProgramMode.Training) Step++;
+    }
+
+    public T[] Read<T>(Node node) where T : unmanaged
+    {
+        if (!_plan.IsReadable(node)) throw new InvalidOperationException($"{node} is not readable after a run");
+        return new ReadOnlySpan<T>(Resolve(_plan.Addresses[node]), checked((int)node.Shape.ElementCount)).ToArray();
+    }
+
+    public T[] ReadVariable<T>(string name) where T : unmanaged => _variables.Get(name).Span<T>().ToArray();
+
+    public void WriteVariable<T>(string name, ReadOnlySpan<T> values) where T : unmanaged => values.CopyTo(_variables.Get(name).Span<T>());
+
+    public void Dispose()
+    {
+        foreach (var b in _blocks.Values) b.Dispose();
+        NativeMemory.AlignedFree(_arena);
+        _variables.Dispose();
+    }
+
+    private byte* Resolve(DeviceAddress a)
+    {
+        if (a.Variable is null)
+        {
+            if (a.Offset < 0 || a.Offset >= _plan.ArenaBytes) throw new InvalidOperationException($"{a} is outside the arena of {_plan.ArenaBytes} bytes");
+            return _arena + a.Offset;
+        }
+        return _variables.Get(a.Variable).Data + a.Offset;
+    }
+
+    private void Execute(CudaCommand command)
+    {
+        switch (command)
+        {
+            case LaunchCommand l:
+                _kernels.Launch(l.Kernel.Name, l.Blocks, LaunchCommand.BlockSize, _blocks[l].Pointers);
+                break;
+            case CopyCommand c:
+                Unsafe.CopyBlockUnaligned(Resolve(c.To), Resolve(c.From), checked((uint)c.Bytes));
+                break;
+            case ConvolutionCommand c:
+                ReferenceConvolution.Run(c, Resolve(c.X), Resolve(c.W), Resolve(c.Y));
+                break;
+            case GemmCommand g:
+                ReferenceGemm.Run(g, Resolve(g.A), Resolve(g.B), Resolve(g.C));
+                break;
+            default:
+                throw new NotSupportedException($"the emulator cannot run {command.GetType().Name}");
+        }
+    }
+}
