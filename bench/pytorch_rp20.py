@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch peer for the CPU benchmark: a full ResNet-preact-20 training step (forward, backward,
+"""PyTorch peer for the CPU and CUDA benchmarks: a full ResNet-preact-20 training step (forward, backward,
 SGD with Nesterov momentum and weight decay) on random 1x28x28 images, timed like ours.
 
 Prints one line: `img/s <value>`. Run with Debian's interpreter: /usr/bin/python3 (python3-torch).
@@ -70,13 +70,19 @@ def main():
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--size", type=int, default=28)
     p.add_argument("--channels", type=int, default=1)
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    model = ResNetPreact(in_channels=a.channels)
+    if a.device == "cuda":
+        # The same terms as ours: FP32 without TF32, algorithms chosen by timing (cuDNN's benchmark mode).
+        torch.backends.cudnn.benchmark = True
+        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cuda.matmul.allow_tf32 = False
+    model = ResNetPreact(in_channels=a.channels).to(a.device)
     opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4, nesterov=True)
-    x = torch.randn(a.batch_size, a.channels, a.size, a.size)
-    y = torch.randint(0, 10, (a.batch_size,))
+    x = torch.randn(a.batch_size, a.channels, a.size, a.size, device=a.device)
+    y = torch.randint(0, 10, (a.batch_size,), device=a.device)
 
     def step():
         opt.zero_grad(set_to_none=True)

@@ -1,5 +1,5 @@
-using StaticGraph.Ops;
 using StaticGraph.Cuda.Kernels;
+using StaticGraph.Ops;
 using StaticGraph.Passes;
 
 namespace StaticGraph.Cuda.Lowering;

@@ -1,5 +1,5 @@
-using StaticGraph.Ops;
 using System.Buffers.Binary;
+using StaticGraph.Ops;
 using StaticGraph.Passes;
 
 namespace StaticGraph.Cuda.Lowering;

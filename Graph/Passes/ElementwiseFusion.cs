@@ -48,9 +48,10 @@ public sealed class ElementwiseFusion
         var index = new Dictionary<Node, int>();
         for (var i = 0; i < nodes.Count; i++) index[nodes[i]] = i;
         var users = nodes.ToDictionary(n => n, _ => new List<Node>());
+        // Inputs outside the program are the branches a mode_select pruned: they have no users to count.
         foreach (var n in nodes)
             foreach (var i in n.Inputs.Distinct())
-                users[i].Add(n);
+                if (users.TryGetValue(i, out var list)) list.Add(n);
 
         var needed = new HashSet<Node>(program.Fetches.Concat(program.Updates.Select(u => u.NewValue)).Concat(program.Inputs));
         foreach (var n in nodes)

@@ -44,8 +44,12 @@ public class NativeLayoutTests
     {
         var perf = new CudnnConvolutionBwdDataAlgoPerf
         {
-            Algo = CudnnConvolutionBwdDataAlgo.WinogradNonfused, Status = 3000, Time = 1.5f, Memory = 4096,
-            Determinism = CudnnDeterminism.Deterministic, MathType = CudnnMathType.TensorOp,
+            Algo = CudnnConvolutionBwdDataAlgo.WinogradNonfused,
+            Status = 3000,
+            Time = 1.5f,
+            Memory = 4096,
+            Determinism = CudnnDeterminism.Deterministic,
+            MathType = CudnnMathType.TensorOp,
         };
         Assert.Equal(new ConvolutionAlgoPerf(5, 3000, 1.5f, 4096, CudnnDeterminism.Deterministic, CudnnMathType.TensorOp), perf.ToPerf());
         Assert.Equal(long.MaxValue, ConvolutionAlgoPerf.ClampBytes(nuint.MaxValue));

@@ -15,7 +15,7 @@ public static class BenchCommand
     /// <summary>The command with its options.</summary>
     public static Command Create()
     {
-        var device = new Option<string>("--device") { Description = "cpu (cuda arrives with the CUDA backend)", DefaultValueFactory = _ => "cpu" };
+        var device = new Option<string>("--device") { Description = "cpu or cuda (both sides run on it)", DefaultValueFactory = _ => "cpu" };
         var threads = new Option<int>("--threads") { Description = "CPU threads for both", DefaultValueFactory = _ => 2 };
         var batch = new Option<int>("--batch-size") { Description = "Images per step", DefaultValueFactory = _ => 128 };
         var steps = new Option<int>("--steps") { Description = "Timed steps", DefaultValueFactory = _ => 20 };
@@ -26,34 +26,35 @@ public static class BenchCommand
         var command = new Command("bench", "Time a training step against PyTorch") { device, threads, batch, steps, python, peer, profile, rounds };
         command.SetAction(r => CommandErrors.Guard(() =>
         {
-            if (r.GetValue(device) != "cpu")
-                throw new ArgumentException($"--device {r.GetValue(device)} is not available: the CUDA backend is not implemented yet; use --device cpu");
+            var on = r.GetValue(device)!;
+            if (on is not ("cpu" or "cuda")) throw new ArgumentException($"--device must be cpu or cuda, got '{on}'");
+            var backend = DeviceChoice.Resolve(on);
             var (b, n, t) = (r.GetValue(batch), r.GetValue(steps), r.GetValue(threads));
             double ours = 0;
             double? theirs = null;
             var script = r.GetValue(peer) ?? FindPeerScript();
             for (var round = 0; round < Math.Max(1, r.GetValue(rounds)); round++)
             {
-                var oursNow = MeasureOurs(b, n, t, r.GetValue(profile) && round == 0);
+                var oursNow = MeasureOurs(b, n, t, r.GetValue(profile) && round == 0, backend);
                 ours = Math.Max(ours, oursNow);
-                var peerNow = MeasurePyTorch(r.GetValue(python)!, script, b, n, t);
+                var peerNow = MeasurePyTorch(r.GetValue(python)!, script, b, n, t, on);
                 Console.WriteLine($"round {round + 1}: ours={oursNow.ToString("F1", CultureInfo.InvariantCulture)} pytorch={peerNow?.ToString("F1", CultureInfo.InvariantCulture) ?? "unavailable"}");
                 if (peerNow is not { } p) break;
                 theirs = Math.Max(theirs ?? 0, p);
             }
             var ratio = theirs is { } y ? (ours / y).ToString("F3", CultureInfo.InvariantCulture) : "n/a";
             var pytorch = theirs?.ToString("F1", CultureInfo.InvariantCulture) ?? "unavailable";
-            Console.WriteLine($"rp20_cpu_train img/s ours={ours.ToString("F1", CultureInfo.InvariantCulture)} pytorch={pytorch} ratio={ratio}");
+            Console.WriteLine($"rp20_{on}_train img/s ours={ours.ToString("F1", CultureInfo.InvariantCulture)} pytorch={pytorch} ratio={ratio}");
             return 0;
         }));
         return command;
     }
 
     /// <summary>Images per second of our training step on random data after a warmup.</summary>
-    public static double MeasureOurs(int batch, int steps, int threads, bool profile = false)
+    public static double MeasureOurs(int batch, int steps, int threads, bool profile = false, StaticGraph.Backend.IBackend? backend = null)
     {
         using var session = new ModelSession(ModelZoo.Get("resnet-preact-20"), batch, 1, 28, 28, 10,
-            new Sgd(0.9, 5e-4, true), Schedule.Constant(0.1), seed: 0, threads);
+            new Sgd(0.9, 5e-4, true), Schedule.Constant(0.1), seed: 0, threads, backend: backend);
         var rng = new System.Random(0);
         var images = new float[batch * 28 * 28];
         for (var i = 0; i < images.Length; i++) images[i] = (float)(rng.NextDouble() * 2 - 1);
@@ -75,14 +76,15 @@ public static class BenchCommand
         return imagesPerSecond;
     }
 
-    private static double? MeasurePyTorch(string python, string? script, int batch, int steps, int threads)
+    /// <summary>Images per second of the PyTorch peer on <paramref name="device"/>, or null (with a line on stderr) when it cannot run.</summary>
+    public static double? MeasurePyTorch(string python, string? script, int batch, int steps, int threads, string device = "cpu")
     {
         if (script is null || !File.Exists(script))
         {
             Console.Error.WriteLine("bench: the PyTorch peer script bench/pytorch_rp20.py was not found; pass --peer-script");
             return null;
         }
-        var psi = new ProcessStartInfo(python, [script, "--threads", $"{threads}", "--batch-size", $"{batch}", "--steps", $"{steps}"])
+        var psi = new ProcessStartInfo(python, [script, "--threads", $"{threads}", "--batch-size", $"{batch}", "--steps", $"{steps}", "--device", device])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -104,7 +106,8 @@ public static class BenchCommand
         return null;
     }
 
-    private static string? FindPeerScript()
+    /// <summary>bench/pytorch_rp20.py of the repository, searched upwards from the working and the program's folders.</summary>
+    public static string? FindPeerScript()
     {
         foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
         {

@@ -20,7 +20,7 @@ public sealed class ModelSession : IDisposable
 
     /// <summary>Builds and compiles <paramref name="model"/> for images of the given geometry.</summary>
     public ModelSession(ModelBuilder model, int batchSize, int channels, int height, int width, int classes,
-        IOptimizer optimizer, Schedule schedule, ulong seed, int threads, ITrainingObjective? objective = null)
+        IOptimizer optimizer, Schedule schedule, ulong seed, int threads, ITrainingObjective? objective = null, IBackend? backend = null)
     {
         var b = new GraphBuilder(DType.F32);
         var images = b.Input(ImageInput, DType.F32, batchSize, channels, height, width);
@@ -28,7 +28,8 @@ public sealed class ModelSession : IDisposable
         (Loss, Logits) = (objective ?? new CrossEntropyObjective([])).Build(b, x => model(b, x, classes), images, labels, classes);
         TrainingProgram = Autodiff.Train(Loss, optimizer, schedule, Logits);
         InferenceProgram = Program.Inference(Logits);
-        var backend = CpuBackend.Instance;
+        backend ??= CpuBackend.Instance;
+        Backend = backend;
         Training = backend.Compile(TrainingProgram, new CompileOptions(seed, threads));
         Inference = backend.Compile(InferenceProgram, new CompileOptions(seed, threads, ShareVariablesWith: Training));
         BatchSize = batchSize;
@@ -42,7 +43,10 @@ public sealed class ModelSession : IDisposable
     public static ModelSession ForRun(TrainOptions o, StaticGraph.Data.ImageDataset data, int stepsPerEpoch) =>
         new(ModelZoo.Get(o.Model, o.Variant), o.BatchSize, data.Channels, data.Height, data.Width, data.ClassCount,
             new Sgd(o.Momentum, o.WeightDecay, o.Nesterov, o.NoDecayOnNormAndBias), ScheduleFactory.Create(o, stepsPerEpoch),
-            o.Seed, o.Threads, TrainingObjectives.FromOptions(o.Regularizers));
+            o.Seed, o.Threads, TrainingObjectives.FromOptions(o.Regularizers), DeviceChoice.Resolve(o.Device, Console.Error));
+
+    /// <summary>The backend both executables run on.</summary>
+    public IBackend Backend { get; }
 
     /// <summary>The logits node [N, classes].</summary>
     public Node Logits { get; }

@@ -54,6 +54,9 @@ public sealed record TrainOptions
     /// <summary>CPU threads (0: all cores).</summary>
     public int Threads { get; init; }
 
+    /// <summary>The backend: auto (CUDA when a GPU is usable, else the CPU), cpu or cuda. Not part of the run's identity: a resumed run may change it.</summary>
+    public string Device { get; init; } = "auto";
+
     /// <summary>Folder with the data set files, searched before the default location.</summary>
     public string? DataDir { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using StaticGraph.Backend;
 using StaticGraph.Backend.Cpu;
 using StaticGraph.Cuda.Lowering;
 
@@ -11,7 +12,7 @@ namespace StaticGraph.Tests.Cuda.Emulation;
 /// follow cuDNN's and cuBLAS's definitions. What it proves without a GPU: the plan's layout, arguments, fusion and every
 /// generated kernel's arithmetic, and our reading of the cuDNN/cuBLAS calls' conventions.
 /// </summary>
-internal sealed unsafe class PlanEmulator : IDisposable
+internal sealed unsafe class PlanEmulator : IExecutable
 {
     private readonly CudaPlan _plan;
     private readonly byte* _arena;
@@ -30,11 +31,31 @@ internal sealed unsafe class PlanEmulator : IDisposable
         _variables = new VariableStore(seed);
         foreach (var v in plan.Variables) _variables.Get(v);
         foreach (var c in plan.Constants) c.Bytes.CopyTo(new Span<byte>(Resolve(c.Address), c.Bytes.Length));
-        foreach (var command in plan.Commands.OfType<LaunchCommand>()) _blocks[command] = new KernelArgBlock(command.Args, a => (ulong)Resolve(a));
+        foreach (var command in plan.Commands.OfType<LaunchCommand>().Concat(plan.Guards)) _blocks[command] = new KernelArgBlock(command.Args, a => (ulong)Resolve(a));
         Seed = seed;
     }
 
     public ulong Seed { get; }
+
+    public Program Program => _plan.Program;
+
+    public bool CheckFinite { get; set; }
+
+    public bool GuardUpdates { get; set; }
+
+    public void Read<T>(Node node, Span<T> destination) where T : unmanaged => Read<T>(node).CopyTo(destination);
+
+    public byte[] ReadVariableBytes(string name)
+    {
+        var t = _variables.Get(name);
+        return new ReadOnlySpan<byte>(t.Data, checked((int)t.Type.SizeInBytes)).ToArray();
+    }
+
+    public void WriteVariableBytes(string name, ReadOnlySpan<byte> bytes)
+    {
+        var t = _variables.Get(name);
+        bytes.CopyTo(new Span<byte>(t.Data, checked((int)t.Type.SizeInBytes)));
+    }
 
     public long Step { get; set; }
 
@@ -58,6 +79,10 @@ internal sealed unsafe class PlanEmulator : IDisposable
             else *(double*)p = schedule.At(Step);
         }
         foreach (var command in _plan.Commands) Execute(command);
+        *(uint*)(_arena + FiniteCheckKernel.FlagOffset) = 0;
+        foreach (var guard in _plan.Guards) _kernels.Launch(guard.Kernel.Name, guard.Blocks, LaunchCommand.BlockSize, _blocks[guard].Pointers);
+        if (GuardUpdates && *(uint*)(_arena + FiniteCheckKernel.FlagOffset) != 0)
+            throw new NonFiniteValueException(_plan.Updates[0].Node!, Step, double.NaN);
         foreach (var update in _plan.Updates) Execute(update);
         if (program.Mode == ProgramMode.Training) Step++;
     }

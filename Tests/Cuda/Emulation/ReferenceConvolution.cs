@@ -23,29 +23,29 @@ internal static unsafe class ReferenceConvolution
         };
         var acc = new double[outputLength];
         for (var n = 0; n < g.N; n++)
-        for (var k = 0; k < g.K; k++)
-        for (var oh = 0; oh < g.OutH; oh++)
-        for (var ow = 0; ow < g.OutW; ow++)
-        {
-            var yi = n * ys[0] + k * ys[1] + oh * ys[2] + ow;
-            var group = k / kg;
-            for (var ci = 0; ci < cg; ci++)
-            for (var r = 0; r < g.R; r++)
-            for (var s = 0; s < g.S; s++)
-            {
-                var ih = oh * g.StrideH - g.PadH + r * g.DilationH;
-                var iw = ow * g.StrideW - g.PadW + s * g.DilationW;
-                if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W) continue;
-                var xi = n * xs[0] + (group * cg + ci) * xs[1] + ih * xs[2] + iw;
-                var wi = k * ws[0] + ci * ws[1] + r * ws[2] + s;
-                switch (c.Direction)
-                {
-                    case ConvolutionDirection.Forward: acc[yi] += ReferenceGemm.Load(t, x, xi) * ReferenceGemm.Load(t, w, wi); break;
-                    case ConvolutionDirection.BackwardData: acc[xi] += ReferenceGemm.Load(t, y, yi) * ReferenceGemm.Load(t, w, wi); break;
-                    default: acc[wi] += ReferenceGemm.Load(t, x, xi) * ReferenceGemm.Load(t, y, yi); break;
-                }
-            }
-        }
+            for (var k = 0; k < g.K; k++)
+                for (var oh = 0; oh < g.OutH; oh++)
+                    for (var ow = 0; ow < g.OutW; ow++)
+                    {
+                        var yi = n * ys[0] + k * ys[1] + oh * ys[2] + ow;
+                        var group = k / kg;
+                        for (var ci = 0; ci < cg; ci++)
+                            for (var r = 0; r < g.R; r++)
+                                for (var s = 0; s < g.S; s++)
+                                {
+                                    var ih = oh * g.StrideH - g.PadH + r * g.DilationH;
+                                    var iw = ow * g.StrideW - g.PadW + s * g.DilationW;
+                                    if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W) continue;
+                                    var xi = n * xs[0] + (group * cg + ci) * xs[1] + ih * xs[2] + iw;
+                                    var wi = k * ws[0] + ci * ws[1] + r * ws[2] + s;
+                                    switch (c.Direction)
+                                    {
+                                        case ConvolutionDirection.Forward: acc[yi] += ReferenceGemm.Load(t, x, xi) * ReferenceGemm.Load(t, w, wi); break;
+                                        case ConvolutionDirection.BackwardData: acc[xi] += ReferenceGemm.Load(t, y, yi) * ReferenceGemm.Load(t, w, wi); break;
+                                        default: acc[wi] += ReferenceGemm.Load(t, x, xi) * ReferenceGemm.Load(t, y, yi); break;
+                                    }
+                                }
+                    }
         var target = c.Direction switch { ConvolutionDirection.Forward => y, ConvolutionDirection.BackwardData => x, _ => w };
         for (long i = 0; i < outputLength; i++) ReferenceGemm.Store(t, target, i, acc[i]);
     }

@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using StaticGraph.Cuda.Lowering;
+using StaticGraph.Cuda.Native;
+using Direction = StaticGraph.Cuda.Lowering.ConvolutionDirection;
+using NativeDirection = StaticGraph.Cuda.Native.ConvolutionDirection;
+
+namespace StaticGraph.Cuda.Backend;
+
+/// <summary>
+/// One cuDNN convolution call made ready: descriptors created, the algorithm chosen once per (direction, geometry, dtype,
+/// determinism, TF32) by timing cuDNN's candidates on the real buffers (<c>cudnnFind…AlgorithmEx</c>) and cached for the
+/// process, the descriptor's math type set to the chosen result's, and the workspace shared by all convolutions of the
+/// executable (sized to the largest choice).
+/// </summary>
+internal sealed class ConvolutionRunner : ICommandRunner, IDisposable
+{
+    /// <summary>The most workspace an algorithm may ask for (cuDNN's fastest sometimes want gigabytes).</summary>
+    public const long WorkspaceLimit = 512L << 20;
+
+    private static readonly ConcurrentDictionary<(Direction, ConvolutionGeometry, DType, bool, bool), ConvolutionAlgoPerf> Chosen = new();
+
+    private readonly CudaRuntime _runtime;
+    private readonly CudnnTensorDescriptor _x;
+    private readonly CudnnFilterDescriptor _w;
+    private readonly CudnnTensorDescriptor _y;
+    private readonly CudnnConvolutionDescriptor _conv;
+    private readonly ulong _xPtr, _wPtr, _yPtr;
+    private readonly ConvolutionAlgoPerf _algo;
+    private ulong _workspace;
+
+    private ConvolutionRunner(ConvolutionCommand command, CudaRuntime runtime, CudaOptions options, Func<DeviceAddress, ulong> resolve)
+    {
+        Command = command;
+        _runtime = runtime;
+        var g = command.Geometry;
+        var type = command.DType switch
+        {
+            DType.F32 => CudnnDataType.Float,
+            DType.F64 => CudnnDataType.Double,
+            _ => throw new NotSupportedException($"cuDNN convolutions of {command.DType} are not supported ({command.Node})"),
+        };
+        var math = type == CudnnDataType.Float && !options.AllowTf32 ? CudnnMathType.Fma : CudnnMathType.Default;
+        _x = CudnnTensorDescriptor.Create4d(type, g.N, g.C, g.H, g.W);
+        _w = CudnnFilterDescriptor.Create4d(type, g.K, g.C / g.Groups, g.R, g.S);
+        _y = CudnnTensorDescriptor.Create4d(type, g.N, g.K, g.OutH, g.OutW);
+        _conv = CudnnConvolutionDescriptor.Create2d(g.PadH, g.PadW, g.StrideH, g.StrideW, g.DilationH, g.DilationW, type, g.Groups, math);
+        var expected = _conv.ForwardOutputShape(_x, _w);
+        if (expected != (g.N, g.K, g.OutH, g.OutW))
+            throw new InvalidOperationException($"cuDNN computes output {expected} for {command.Node}, whose type says [{g.N},{g.K},{g.OutH},{g.OutW}]");
+        (_xPtr, _wPtr, _yPtr) = (resolve(command.X), resolve(command.W), resolve(command.Y));
+        _algo = Chosen.GetOrAdd((command.Direction, g, command.DType, options.Deterministic, options.AllowTf32), _ => Find(options.Deterministic));
+        _conv.SetMathType(_algo.MathType);
+    }
+
+    public ConvolutionCommand Command { get; }
+
+    CudaCommand ICommandRunner.Command => Command;
+
+    /// <summary>Workspace bytes the chosen algorithm needs.</summary>
+    public long WorkspaceBytes => _algo.Memory;
+
+    /// <summary>Prepares <paramref name="command"/> (may time algorithms on the device; never during capture).</summary>
+    public static ConvolutionRunner Prepare(ConvolutionCommand command, CudaRuntime runtime, CudaOptions options, Func<DeviceAddress, ulong> resolve) =>
+        new(command, runtime, options, resolve);
+
+    /// <summary>Uses <paramref name="workspace"/> (at least <see cref="WorkspaceBytes"/> long).</summary>
+    public void UseWorkspace(DeviceBuffer? workspace) => _workspace = workspace?.Pointer ?? 0;
+
+    public void Issue(CudaStream stream)
+    {
+        var h = _runtime.Cudnn;
+        var bytes = _algo.Memory;
+        switch (Command.Direction)
+        {
+            case Direction.Forward:
+                CudnnConvolution.Forward(h, 1, _x, _xPtr, _w, _wPtr, _conv, (CudnnConvolutionFwdAlgo)_algo.Algo, _workspace, bytes, 0, _y, _yPtr);
+                break;
+            case Direction.BackwardData:
+                CudnnConvolution.BackwardData(h, 1, _w, _wPtr, _y, _yPtr, _conv, (CudnnConvolutionBwdDataAlgo)_algo.Algo, _workspace, bytes, 0, _x, _xPtr);
+                break;
+            default:
+                CudnnConvolution.BackwardFilter(h, 1, _x, _xPtr, _y, _yPtr, _conv, (CudnnConvolutionBwdFilterAlgo)_algo.Algo, _workspace, bytes, 0, _w, _wPtr);
+                break;
+        }
+    }
+
+    public void Dispose()
+    {
+        _conv.Dispose();
+        _y.Dispose();
+        _w.Dispose();
+        _x.Dispose();
+    }
+
+    private ConvolutionAlgoPerf Find(bool deterministic)
+    {
+        var h = _runtime.Cudnn;
+        var (free, _) = CudaDriver.MemoryInfo();
+        var limit = Math.Min(WorkspaceLimit, free / 4);
+        using var scratch = DeviceBuffer.Allocate(Math.Max(limit, 256));
+        var perfs = Command.Direction switch
+        {
+            Direction.Forward => CudnnConvolution.FindForward(h, _x, _xPtr, _w, _wPtr, _conv, _y, _yPtr, scratch.Pointer, limit),
+            Direction.BackwardData => CudnnConvolution.FindBackwardData(h, _w, _wPtr, _y, _yPtr, _conv, _x, _xPtr, scratch.Pointer, limit),
+            _ => CudnnConvolution.FindBackwardFilter(h, _x, _xPtr, _y, _yPtr, _conv, _w, _wPtr, scratch.Pointer, limit),
+        };
+        _runtime.Stream.Synchronize();
+        var direction = Command.Direction switch
+        {
+            Direction.Forward => NativeDirection.Forward,
+            Direction.BackwardData => NativeDirection.BackwardData,
+            _ => NativeDirection.BackwardFilter,
+        };
+        return ConvolutionAlgorithms.Choose(direction, perfs, deterministic, limit);
+    }
+}

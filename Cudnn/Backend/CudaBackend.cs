@@ -1,0 +1,49 @@
+using StaticGraph.Backend;
+using StaticGraph.Cuda.Native;
+
+namespace StaticGraph.Cuda.Backend;
+
+/// <summary>
+/// The CUDA backend: plans a program (<see cref="Lowering.CudaPlanner"/>), compiles its kernels with NVRTC, and runs it
+/// through cuDNN, cuBLAS and the driver API on one device.
+/// </summary>
+public sealed class CudaBackend(CudaOptions options) : IBackend
+{
+    /// <summary>The backend with default options (deterministic, TF32 off, graph capture on, device 0).</summary>
+    public static CudaBackend Default { get; } = new(CudaOptions.Default);
+
+    /// <summary>The options every executable of this backend gets.</summary>
+    public CudaOptions Options { get; } = options;
+
+    /// <inheritdoc/>
+    public string Name => "cuda";
+
+    /// <inheritdoc/>
+    public IExecutable Compile(Program program, CompileOptions options) => CompileCuda(program, options);
+
+    /// <summary>Compiles to the concrete CUDA executable.</summary>
+    public CudaExecutable CompileCuda(Program program, CompileOptions options) => new(program, options, Options);
+
+    /// <summary>
+    /// Null when programs can run on a GPU here; otherwise one line saying what is missing (a library and where it was
+    /// looked for, or the driver's answer when there is no device).
+    /// </summary>
+    public static string? Unavailable()
+    {
+        try
+        {
+            foreach (var name in new[] { NativeLibraryResolver.Driver, NativeLibraryResolver.NvrtcName, NativeLibraryResolver.CudnnName, NativeLibraryResolver.CublasName })
+                NativeLibraryResolver.Load(name);
+            CudaDriver.Init();
+            return CudaDriver.DeviceCount() > 0 ? null : "the CUDA driver reports no device";
+        }
+        catch (CudaLibraryNotFoundException e)
+        {
+            return e.Message;
+        }
+        catch (CudaException e)
+        {
+            return e.Message;
+        }
+    }
+}

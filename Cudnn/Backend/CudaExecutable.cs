@@ -1,0 +1,313 @@
+using StaticGraph.Backend;
+using StaticGraph.Cuda.Lowering;
+using StaticGraph.Cuda.Native;
+
+namespace StaticGraph.Cuda.Backend;
+
+/// <summary>
+/// A program on the GPU: its plan materialised (one arena, variables, compiled kernels, cuDNN descriptors with their
+/// algorithms chosen, argument blocks with every pointer resolved), issued on one stream, and after a first eager run
+/// captured into a CUDA graph that every later run replays. The seed and step live in the arena's control block, written
+/// before each run, so replays draw each step's random numbers. A run ends synchronised, with its updates applied only
+/// when every new value is finite (when <see cref="GuardUpdates"/> is set).
+/// </summary>
+public sealed unsafe class CudaExecutable : IExecutable
+{
+    private readonly CudaRuntime _runtime;
+    private readonly CudaOptions _options;
+    private readonly CudaModule _module;
+    private readonly DeviceBuffer _arena;
+    private readonly DeviceBuffer? _workspace;
+    private readonly PinnedBuffer _staging;
+    private readonly ICommandRunner[] _compute;
+    private readonly ICommandRunner[] _guards;
+    private readonly ICommandRunner[] _updates;
+    private readonly List<IDisposable> _owned = [];
+    private CudaGraphExec? _computeGraph;
+    private CudaGraphExec? _updateGraph;
+    private int _runs;
+    private bool _disposed;
+
+    internal CudaExecutable(Program program, CompileOptions options, CudaOptions cuda)
+    {
+        Program = program;
+        _options = cuda;
+        _runtime = CudaRuntime.For(cuda.Device);
+        Plan = CudaPlanner.Plan(program);
+        Variables = options.ShareVariablesWith switch
+        {
+            null => new CudaVariableStore(options.Seed),
+            CudaExecutable other => other.Variables,
+            _ => throw new ArgumentException("variables can be shared only with another CUDA executable", nameof(options)),
+        };
+        Variables.AddUser();
+        try
+        {
+            foreach (var v in Plan.Variables) Variables.Get(v);
+            _arena = DeviceBuffer.Allocate(Math.Max(Plan.ArenaBytes, CudaPlan.Alignment));
+            _arena.FillBytesAsync(0, _runtime.Stream);
+            _runtime.Stream.Synchronize();
+            foreach (var c in Plan.Constants)
+                fixed (byte* p = c.Bytes) CudaDriver.CopyHostToDeviceAsync(Resolve(c.Address), p, c.Bytes.Length, _runtime.Stream);
+            _staging = PinnedBuffer.Allocate(CudaPlan.ControlBytes);
+            _module = CudaModule.LoadPtx(KernelModules.Compile(Plan.ModuleSource(), _runtime.Architecture));
+
+            var convolutions = Plan.Commands.OfType<ConvolutionCommand>()
+                .Select(c => ConvolutionRunner.Prepare(c, _runtime, cuda, Resolve)).ToList();
+            var workspaceBytes = convolutions.Select(c => c.WorkspaceBytes).DefaultIfEmpty(0).Max();
+            _workspace = workspaceBytes > 0 ? DeviceBuffer.Allocate(workspaceBytes) : null;
+            foreach (var c in convolutions) c.UseWorkspace(_workspace);
+            _owned.AddRange(convolutions);
+            var byCommand = convolutions.ToDictionary(c => (CudaCommand)c.Command, c => (ICommandRunner)c);
+
+            _compute = Plan.Commands.Select(c => byCommand.GetValueOrDefault(c) ?? Runner(c)).ToArray();
+            _guards = Plan.Guards.Select(Runner).ToArray();
+            _updates = Plan.Updates.Select(Runner).ToArray();
+            _runtime.Stream.Synchronize();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public Program Program { get; }
+
+    /// <summary>The plan this executable runs.</summary>
+    public CudaPlan Plan { get; }
+
+    /// <summary>The device's name.</summary>
+    public string DeviceName => _runtime.DeviceName;
+
+    internal CudaVariableStore Variables { get; }
+
+    /// <inheritdoc/>
+    public long Step { get; set; }
+
+    /// <summary>
+    /// Check every node's output for NaN and infinity: runs eagerly, synchronising after each command (slow; for
+    /// diagnosis). Interior members of fused kernels have no memory; their group's result is checked.
+    /// </summary>
+    public bool CheckFinite { get; set; }
+
+    /// <inheritdoc/>
+    public bool GuardUpdates { get; set; }
+
+    /// <summary>True once the step is captured in a CUDA graph.</summary>
+    public bool IsCaptured => _computeGraph is not null;
+
+    /// <inheritdoc/>
+    public void SetInput<T>(string name, ReadOnlySpan<T> values) where T : unmanaged
+    {
+        var node = Program.Inputs.FirstOrDefault(i => i.Name == name)
+            ?? throw new KeyNotFoundException($"the program has no input named '{name}' (inputs: {string.Join(", ", Program.Inputs.Select(i => i.Name))})");
+        CheckElementType<T>(node.Type, $"input '{name}'");
+        if (values.Length != node.Shape.ElementCount)
+            throw new ArgumentException($"input '{name}' is {node.Type}: expected {node.Shape.ElementCount} values, got {values.Length}", nameof(values));
+        // A synchronous copy: the previous run has finished (runs end synchronised), and the next one starts after it.
+        fixed (T* p = values) CudaDriver.CopyHostToDeviceAsync(Resolve(Plan.Addresses[node]), p, (long)values.Length * sizeof(T), _runtime.Stream);
+        _runtime.Stream.Synchronize();
+    }
+
+    /// <inheritdoc/>
+    public void Run()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _runtime.Context.MakeCurrent();
+        WriteControlBlock();
+        var stream = _runtime.Stream;
+        if (CheckFinite) RunChecked();
+        else if (_computeGraph is not null) _computeGraph.Launch(stream);
+        else if (_options.CaptureGraph && _runs > 0) (_computeGraph = Capture(_compute.Concat(_guards))).Launch(stream);
+        else Issue(_compute.Concat(_guards));
+
+        if (GuardUpdates && Plan.Updates.Count > 0)
+        {
+            var flag = stackalloc uint[1];
+            CudaDriver.CopyDeviceToHostAsync(flag, Resolve(DeviceAddress.Arena(FiniteCheckKernel.FlagOffset)), 4, stream);
+            stream.Synchronize();
+            if (flag[0] != 0) ThrowForFirstNonFiniteUpdate();
+        }
+        if (_updateGraph is not null) _updateGraph.Launch(stream);
+        else if (_options.CaptureGraph && _runs > 0 && _updates.Length > 0) (_updateGraph = Capture(_updates)).Launch(stream);
+        else Issue(_updates);
+        stream.Synchronize();
+        _runs++;
+        if (Program.Mode == ProgramMode.Training) Step++;
+    }
+
+    /// <inheritdoc/>
+    public T[] Read<T>(Node node) where T : unmanaged
+    {
+        var result = new T[checked((int)node.Shape.ElementCount)];
+        Read<T>(node, result);
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public void Read<T>(Node node, Span<T> destination) where T : unmanaged
+    {
+        if (!Plan.Addresses.ContainsKey(node)) throw new KeyNotFoundException($"{node} is not part of this program, or is computed inside a fused kernel");
+        if (!Plan.IsReadable(node))
+            throw new InvalidOperationException($"{node} is not fetched; its buffer is reused during the run. Add it to the program's fetches.");
+        CheckElementType<T>(node.Type, node.ToString());
+        if (destination.Length != node.Shape.ElementCount)
+            throw new ArgumentException($"{node} is {node.Type}: the destination must hold {node.Shape.ElementCount} values, not {destination.Length}", nameof(destination));
+        CopyOut(Plan.Addresses[node], System.Runtime.InteropServices.MemoryMarshal.AsBytes(destination));
+    }
+
+    /// <inheritdoc/>
+    public T[] ReadVariable<T>(string name) where T : unmanaged
+    {
+        var (type, _) = Variables.Get(name);
+        CheckElementType<T>(type, $"variable '{name}'");
+        var result = new T[checked((int)type.Shape.ElementCount)];
+        CopyOut(new DeviceAddress(name, 0), System.Runtime.InteropServices.MemoryMarshal.AsBytes(result.AsSpan()));
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public byte[] ReadVariableBytes(string name)
+    {
+        var (type, _) = Variables.Get(name);
+        var result = new byte[type.SizeInBytes];
+        CopyOut(new DeviceAddress(name, 0), result);
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public void WriteVariableBytes(string name, ReadOnlySpan<byte> bytes)
+    {
+        var (type, buffer) = Variables.Get(name);
+        if (bytes.Length != type.SizeInBytes)
+            throw new ArgumentException($"variable '{name}' is {type}: expected {type.SizeInBytes} bytes, got {bytes.Length}", nameof(bytes));
+        buffer.CopyFromHost(bytes);
+    }
+
+    /// <inheritdoc/>
+    public void WriteVariable<T>(string name, ReadOnlySpan<T> values) where T : unmanaged
+    {
+        var (type, _) = Variables.Get(name);
+        CheckElementType<T>(type, $"variable '{name}'");
+        if (values.Length != type.Shape.ElementCount)
+            throw new ArgumentException($"variable '{name}' is {type}: expected {type.Shape.ElementCount} values, got {values.Length}", nameof(values));
+        WriteVariableBytes(name, System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
+    }
+
+    /// <summary>Frees the graphs, descriptors, module and arena, and (when no other executable shares them) the variables.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _computeGraph?.Dispose();
+        _updateGraph?.Dispose();
+        foreach (var r in (_compute ?? []).Concat(_guards ?? []).Concat(_updates ?? []).OfType<IDisposable>().Concat(_owned).Distinct()) r.Dispose();
+        _module?.Dispose();
+        _workspace?.Dispose();
+        _arena?.Dispose();
+        _staging?.Dispose();
+        Variables.RemoveUser();
+    }
+
+    private ICommandRunner Runner(CudaCommand command) => command switch
+    {
+        LaunchCommand l => new LaunchRunner(l, _module.GetFunction(l.Kernel.Name), Resolve),
+        CopyCommand c => new CopyRunner(c, Resolve),
+        GemmCommand g => new GemmRunner(g, _runtime, _options, Resolve),
+        _ => throw new NotSupportedException($"the CUDA executable cannot run {command.GetType().Name} of {command.Node}"),
+    };
+
+    private void Issue(IEnumerable<ICommandRunner> runners)
+    {
+        foreach (var r in runners) r.Issue(_runtime.Stream);
+    }
+
+    private CudaGraphExec Capture(IEnumerable<ICommandRunner> runners)
+    {
+        var stream = _runtime.Stream;
+        stream.BeginCapture();
+        try
+        {
+            Issue(runners);
+        }
+        catch
+        {
+            using var abandoned = stream.EndCapture();
+            throw;
+        }
+        using var graph = stream.EndCapture();
+        return graph.Instantiate();
+    }
+
+    private void RunChecked()
+    {
+        foreach (var r in _compute)
+        {
+            r.Issue(_runtime.Stream);
+            if (r.Command is { Node: { } node } && Plan.Addresses.ContainsKey(node) && node.DType.IsFloat()) ThrowIfNotFinite(node);
+        }
+        Issue(_guards);
+    }
+
+    private void WriteControlBlock()
+    {
+        var control = (ulong*)_staging.Pointer;
+        control[0] = Variables.Seed;
+        control[1] = (ulong)Step;
+        control[2] = 0; // the non-finite flag (low word) and padding
+        if (Program.LearningRate is { } lr && Program.Schedule is { } schedule)
+        {
+            var rate = (byte*)(control + 4);
+            if (lr.DType == DType.F32) *(float*)rate = (float)schedule.At(Step);
+            else *(double*)rate = schedule.At(Step);
+            CudaDriver.CopyHostToDeviceAsync(Resolve(Plan.Addresses[lr]), rate, lr.DType.SizeInBytes(), _runtime.Stream);
+        }
+        CudaDriver.CopyHostToDeviceAsync(Resolve(DeviceAddress.Arena(CudaPlan.ControlOffset)), control, 24, _runtime.Stream);
+    }
+
+    private void ThrowForFirstNonFiniteUpdate()
+    {
+        foreach (var u in Program.Updates) ThrowIfNotFinite(u.NewValue);
+        throw new InvalidOperationException("the device flagged a non-finite update, but none was found on reading them back");
+    }
+
+    private void ThrowIfNotFinite(Node node)
+    {
+        var bytes = new byte[node.Type.SizeInBytes];
+        CopyOut(Plan.Addresses[node], bytes);
+        if (node.DType == DType.F32)
+        {
+            foreach (var v in System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes))
+                if (!float.IsFinite(v)) throw new NonFiniteValueException(node, Step, v);
+        }
+        else if (node.DType == DType.F64)
+        {
+            foreach (var v in System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(bytes))
+                if (!double.IsFinite(v)) throw new NonFiniteValueException(node, Step, v);
+        }
+    }
+
+    private void CopyOut(DeviceAddress address, Span<byte> destination)
+    {
+        _runtime.Stream.Synchronize();
+        fixed (byte* p = destination) CudaDriver.CopyDeviceToHostAsync(p, Resolve(address), destination.Length, _runtime.Stream);
+        _runtime.Stream.Synchronize();
+    }
+
+    private ulong Resolve(DeviceAddress a) =>
+        a.Variable is null ? _arena.Pointer + (ulong)a.Offset : Variables.Get(a.Variable).Buffer.Pointer + (ulong)a.Offset;
+
+    private static void CheckElementType<T>(TensorType type, string what) where T : unmanaged
+    {
+        var ok = type.DType switch
+        {
+            DType.F32 => typeof(T) == typeof(float),
+            DType.F64 => typeof(T) == typeof(double),
+            DType.I32 => typeof(T) == typeof(int),
+            _ => false,
+        } || typeof(T) == typeof(byte);
+        if (!ok) throw new ArgumentException($"{what} is {type}; it cannot be read or written as {typeof(T).Name}");
+    }
+}

@@ -1,0 +1,12 @@
+namespace StaticGraph.Cuda.Backend;
+
+/// <summary>Choices of the CUDA backend beyond <see cref="StaticGraph.Backend.CompileOptions"/>.</summary>
+/// <param name="Deterministic">Only deterministic cuDNN algorithms (and no atomics anywhere): bitwise-equal replays.</param>
+/// <param name="AllowTf32">Let FP32 convolutions and GEMMs use TF32 tensor cores (faster, ~1e-3 relative); off by default.</param>
+/// <param name="CaptureGraph">Capture the step into a CUDA graph after one eager run and replay it.</param>
+/// <param name="Device">The device ordinal.</param>
+public sealed record CudaOptions(bool Deterministic = true, bool AllowTf32 = false, bool CaptureGraph = true, int Device = 0)
+{
+    /// <summary>Deterministic, TF32 off, graphs on, device 0.</summary>
+    public static CudaOptions Default { get; } = new();
+}

@@ -1,0 +1,78 @@
+using StaticGraph.Cuda.Kernels;
+using StaticGraph.Cuda.Lowering;
+using StaticGraph.Cuda.Native;
+using StaticGraph.Ops;
+using Xunit;
+
+namespace StaticGraph.Tests.Cuda;
+
+/// <summary>
+/// Every kernel the CUDA backend generates for the programs users run (every model, regularizer variant and objective,
+/// training and inference, f32 and f64) compiles with NVRTC for compute_80 and compute_90. A kernel that does not compile
+/// fails here, on a machine without a GPU, not on the GPU.
+/// </summary>
+public class GeneratedKernelTests
+{
+    private static readonly Lazy<Dictionary<DType, List<CudaKernelSource>>> Catalogue = new(() =>
+    {
+        var byType = new Dictionary<DType, List<CudaKernelSource>>();
+        foreach (var dtype in new[] { DType.F32, DType.F64 })
+        {
+            var kernels = new Dictionary<string, CudaKernelSource>(StringComparer.Ordinal);
+            foreach (var c in ModelPrograms.All())
+            {
+                var (training, inference) = c.Build(dtype, batch: 2, size: 16);
+                foreach (var p in new[] { training, inference })
+                    foreach (var k in CudaPlanner.Plan(p).Kernels)
+                    {
+                        if (kernels.TryGetValue(k.Name, out var seen) && seen.Source != k.Source)
+                            throw new InvalidOperationException($"two different kernels are both named {k.Name}");
+                        kernels[k.Name] = k;
+                    }
+            }
+            byType[dtype] = [.. kernels.Values.OrderBy(k => k.Name, StringComparer.Ordinal)];
+        }
+        return byType;
+    });
+
+    public static TheoryData<DType, string> TypesAndArchs() => new()
+    {
+        { DType.F32, "compute_80" }, { DType.F32, "compute_90" }, { DType.F64, "compute_80" }, { DType.F64, "compute_90" },
+    };
+
+    [Theory]
+    [MemberData(nameof(TypesAndArchs))]
+    public void Every_kernel_of_every_model_compiles_with_NVRTC(DType dtype, string arch)
+    {
+        if (CudaLibraries.NvrtcMissing is { } why) Assert.Skip(why);
+        var kernels = Catalogue.Value[dtype];
+        var ptx = NvrtcCompiler.CompileToPtx(string.Join("\n", kernels.Select(k => k.Source)), $"all-{dtype}.cu", arch);
+        foreach (var k in kernels) Assert.Contains($".entry {k.Name}(", ptx);
+        TestContext.Current.SendDiagnosticMessage($"{kernels.Count} {dtype} kernels compiled for {arch}");
+    }
+
+    [Fact]
+    public void Every_kernel_also_compiles_alone()
+    {
+        // One translation unit per kernel, as a user compiling a single op would: no kernel may lean on a helper that only
+        // another kernel brings in.
+        if (CudaLibraries.NvrtcMissing is { } why) Assert.Skip(why);
+        foreach (var k in Catalogue.Value.Values.SelectMany(v => v))
+            Assert.Contains($".entry {k.Name}(", NvrtcCompiler.CompileToPtx(k.Source, k.Name + ".cu", "compute_80"));
+    }
+
+    [Fact]
+    public void Every_op_of_every_model_has_a_CUDA_lowering()
+    {
+        var missing = ModelPrograms.All()
+            .SelectMany(c => c.Build(DType.F32, 2, 16).Training.Nodes)
+            .Select(n => n.Op)
+            .Where(op => op is not (InputOp or VariableOp or ConstantOp) && op.AliasOf(ProgramMode.Training) is null && op.AliasOf(ProgramMode.Inference) is null)
+            .Select(op => op.GetType())
+            .Distinct()
+            .Where(t => !CudaLoweringRegistry.LoweredOpTypes().Contains(t))
+            .Select(t => t.Name)
+            .ToList();
+        Assert.Empty(missing);
+    }
+}
