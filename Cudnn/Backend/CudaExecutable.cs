@@ -111,6 +111,14 @@ public sealed unsafe class CudaExecutable : IExecutable
         _runtime.Stream.Synchronize();
     }
 
+    /// <summary>The device address of input <paramref name="name"/> (for writers on the device, such as a device data set).</summary>
+    public ulong InputPointer(string name)
+    {
+        var node = Program.Inputs.FirstOrDefault(i => i.Name == name)
+            ?? throw new KeyNotFoundException($"the program has no input named '{name}' (inputs: {string.Join(", ", Program.Inputs.Select(i => i.Name))})");
+        return Resolve(Plan.Addresses[node]);
+    }
+
     /// <inheritdoc/>
     public void Run()
     {

@@ -57,6 +57,36 @@ public static class BatchAssembler
         }
     }
 
+    /// <summary>
+    /// What each byte of each channel becomes (channels × 256 floats, channel-major), exactly as <see cref="Assemble"/>
+    /// converts it: for assemblers elsewhere (on a GPU) that must give the same bits.
+    /// </summary>
+    public static float[] ConversionTables(ImageDataset dataset, bool normalize)
+    {
+        var tables = new float[dataset.Channels * 256];
+        for (int channel = 0; channel < dataset.Channels; channel++)
+            FillConversionTable(dataset, channel, normalize, tables.AsSpan(channel * 256, 256));
+        return tables;
+    }
+
+    /// <summary>
+    /// The batch as four ints per image: data-set index, vertical shift, horizontal shift, flip (0 or 1), with the
+    /// augmentation drawn exactly as <see cref="Assemble"/> draws it; for assemblers elsewhere (on a GPU).
+    /// </summary>
+    public static void Plan(ReadOnlySpan<int> indices, AugmentOptions options, ulong seed, long batchId, Span<int> plan)
+    {
+        if (plan.Length != indices.Length * 4)
+            throw new ArgumentException($"need {indices.Length * 4} ints for {indices.Length} images, got {plan.Length}", nameof(plan));
+        for (int position = 0; position < indices.Length; position++)
+        {
+            ImageAugmentation a = ImageAugmentation.Draw(options, seed, batchId, position);
+            plan[4 * position] = indices[position];
+            plan[4 * position + 1] = a.ShiftY;
+            plan[4 * position + 2] = a.ShiftX;
+            plan[4 * position + 3] = a.Flip ? 1 : 0;
+        }
+    }
+
     private static void FillConversionTable(ImageDataset dataset, int channel, bool normalize, Span<float> table)
     {
         for (int value = 0; value < 256; value++)

@@ -1,3 +1,5 @@
+using StaticGraph.Cuda.Backend;
+using StaticGraph.Cuda.Data;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -71,6 +73,12 @@ public sealed class Trainer(TrainOptions options, ITrainingProgress progress)
         MetricsFile.Write(metricsPath, history);
 
         var augment = options.Augment ? AugmentOptions.Training : AugmentOptions.Evaluation;
+        using var deviceImages = session.Training is CudaExecutable
+            ? new DeviceImageSet(train.Pixels, train.Labels, train.Channels, train.Height, train.Width,
+                BatchAssembler.ConversionTables(train, augment.Normalize), batch)
+            : null;
+        var batchPlan = new int[batch * 4];
+        var batchLabels = new int[batch];
         var logits = new float[batch * train.ClassCount];
         var loss = new float[1];
         for (var epoch = (int)(step.Step / stepsPerEpoch); epoch < options.Epochs; epoch++)
@@ -80,27 +88,46 @@ public sealed class Trainer(TrainOptions options, ITrainingProgress progress)
             var sums = partial;
             partial = new EpochSums(0, 0, 0, 0);
             var lr = schedule.At(step.Step);
-            // The next batch is assembled on a background thread while this one trains; a resumed
-            // epoch skips the batches done before the stop.
-            using var loader = new PrefetchingLoader(train, plan, augment, epoch, 1, (int)(step.Step - (long)epoch * stepsPerEpoch));
-            while (loader.MoveNext())
+            var firstBatch = (int)(step.Step - (long)epoch * stepsPerEpoch);
+            bool Train(int index, ReadOnlySpan<int> labels)
             {
-                var planned = loader.Current;
-                var labels = planned.Labels;
-                lr = schedule.At(step.Step);
-                step.SetInput(ModelSession.ImageInput, planned.Images);
-                step.SetInput(ModelSession.LabelInput, labels);
                 RunGuarded(step);
                 step.Read<float>(session.Loss, loss);
                 step.Read<float>(session.Logits, logits);
                 var correct = LogitStatistics.Score(logits, labels, train.ClassCount, batch).Correct;
                 sums = sums.Add((double)loss[0] * batch, correct, batch, clock.Elapsed.TotalSeconds);
                 clock.Restart();
-                progress.StepDone(planned.Index + 1, loss[0], sums.Seen / Math.Max(sums.Seconds, 1e-9));
-                if (stop.IsCancellationRequested && planned.Index + 1 < stepsPerEpoch)
+                progress.StepDone(index + 1, loss[0], sums.Seen / Math.Max(sums.Seconds, 1e-9));
+                if (!stop.IsCancellationRequested || index + 1 >= stepsPerEpoch) return false;
+                Save(checkpointPath, step, session, epoch, sums);
+                return true;
+            }
+            if (deviceImages is not null && step is CudaExecutable gpu)
+            {
+                // The data set is on the GPU: only the batch plan (index, shifts, flip per image) crosses the bus.
+                var batches = plan.StartEpoch(epoch);
+                for (var index = firstBatch; index < batches.Count; index++)
                 {
-                    Save(checkpointPath, step, session, epoch, sums);
-                    return new TrainResult(history, Stopped: true);
+                    var planned = batches[index];
+                    lr = schedule.At(step.Step);
+                    BatchAssembler.Plan(planned.Indices, augment, plan.Seed, planned.Id, batchPlan);
+                    for (var p = 0; p < batch; p++) batchLabels[p] = train.Labels[planned.Indices[p]];
+                    deviceImages.Assemble(gpu, ModelSession.ImageInput, ModelSession.LabelInput, batchPlan);
+                    if (Train(index, batchLabels)) return new TrainResult(history, Stopped: true);
+                }
+            }
+            else
+            {
+                // The next batch is assembled on a background thread while this one trains; a resumed
+                // epoch skips the batches done before the stop.
+                using var loader = new PrefetchingLoader(train, plan, augment, epoch, 1, firstBatch);
+                while (loader.MoveNext())
+                {
+                    var planned = loader.Current;
+                    lr = schedule.At(step.Step);
+                    step.SetInput(ModelSession.ImageInput, planned.Images);
+                    step.SetInput(ModelSession.LabelInput, planned.Labels);
+                    if (Train(planned.Index, planned.Labels)) return new TrainResult(history, Stopped: true);
                 }
             }
             progress.Evaluating();
