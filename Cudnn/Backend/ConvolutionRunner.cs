@@ -37,13 +37,23 @@ internal sealed class ConvolutionRunner : ICommandRunner, IDisposable
         {
             DType.F32 => CudnnDataType.Float,
             DType.F64 => CudnnDataType.Double,
+            DType.F16 => CudnnDataType.Half,
+            DType.BF16 => CudnnDataType.BFloat16,
             _ => throw new NotSupportedException($"cuDNN convolutions of {command.DType} are not supported ({command.Node})"),
         };
-        var math = type == CudnnDataType.Float && !options.AllowTf32 ? CudnnMathType.Fma : CudnnMathType.Default;
+        // 16-bit data computes in float (cuDNN's PSEUDO_HALF / PSEUDO_BFLOAT16 configurations: f32 accumulation) with
+        // tensor cores; f32 data uses FMA math unless TF32 is allowed; f64 computes in double.
+        var compute = type == CudnnDataType.Double ? CudnnDataType.Double : CudnnDataType.Float;
+        var math = type switch
+        {
+            CudnnDataType.Half or CudnnDataType.BFloat16 => CudnnMathType.TensorOp,
+            CudnnDataType.Float when !options.AllowTf32 => CudnnMathType.Fma,
+            _ => CudnnMathType.Default,
+        };
         _x = CudnnTensorDescriptor.Create4d(type, g.N, g.C, g.H, g.W);
         _w = CudnnFilterDescriptor.Create4d(type, g.K, g.C / g.Groups, g.R, g.S);
         _y = CudnnTensorDescriptor.Create4d(type, g.N, g.K, g.OutH, g.OutW);
-        _conv = CudnnConvolutionDescriptor.Create2d(g.PadH, g.PadW, g.StrideH, g.StrideW, g.DilationH, g.DilationW, type, g.Groups, math);
+        _conv = CudnnConvolutionDescriptor.Create2d(g.PadH, g.PadW, g.StrideH, g.StrideW, g.DilationH, g.DilationW, compute, g.Groups, math);
         var expected = _conv.ForwardOutputShape(_x, _w);
         if (expected != (g.N, g.K, g.OutH, g.OutW))
             throw new InvalidOperationException($"cuDNN computes output {expected} for {command.Node}, whose type says [{g.N},{g.K},{g.OutH},{g.OutW}]");

@@ -32,10 +32,13 @@ public sealed class CudaBackend(CudaOptions options) : IBackend
     {
         try
         {
-            foreach (var name in new[] { NativeLibraryResolver.Driver, NativeLibraryResolver.NvrtcName, NativeLibraryResolver.CudnnName, NativeLibraryResolver.CublasName })
-                NativeLibraryResolver.Load(name);
+            // The device first: without one, the missing libraries are beside the point.
+            NativeLibraryResolver.Load(NativeLibraryResolver.Driver);
             CudaDriver.Init();
-            return CudaDriver.DeviceCount() > 0 ? null : "the CUDA driver reports no device";
+            if (CudaDriver.DeviceCount() == 0) return "the CUDA driver reports no device";
+            foreach (var name in new[] { NativeLibraryResolver.NvrtcName, NativeLibraryResolver.CudnnName, NativeLibraryResolver.CublasName })
+                NativeLibraryResolver.Load(name);
+            return null;
         }
         catch (CudaLibraryNotFoundException e)
         {

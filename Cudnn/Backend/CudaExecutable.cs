@@ -9,7 +9,9 @@ namespace StaticGraph.Cuda.Backend;
 /// algorithms chosen, argument blocks with every pointer resolved), issued on one stream, and after a first eager run
 /// captured into a CUDA graph that every later run replays. The seed and step live in the arena's control block, written
 /// before each run, so replays draw each step's random numbers. A run ends synchronised, with its updates applied only
-/// when every new value is finite (when <see cref="GuardUpdates"/> is set).
+/// when every new value is finite (when <see cref="GuardUpdates"/> is set). In FP16 mixed precision the control block
+/// also holds the loss scale, written before each run, and the overflow flag, read after it: a step that overflowed has
+/// its updates skipped (<see cref="LossScale"/>).
 /// </summary>
 public sealed unsafe class CudaExecutable : IExecutable
 {
@@ -33,7 +35,8 @@ public sealed unsafe class CudaExecutable : IExecutable
         Program = program;
         _options = cuda;
         _runtime = CudaRuntime.For(cuda.Device);
-        Plan = CudaPlanner.Plan(program);
+        Plan = CudaPlanner.Plan(program, new CudaPlanOptions(cuda.Precision));
+        LossScale = Plan.UsesLossScale && Plan.Updates.Count > 0 ? new DynamicLossScale() : null;
         Variables = options.ShareVariablesWith switch
         {
             null => new CudaVariableStore(options.Seed),
@@ -95,6 +98,13 @@ public sealed unsafe class CudaExecutable : IExecutable
     /// <inheritdoc/>
     public bool GuardUpdates { get; set; }
 
+    /// <summary>
+    /// The dynamic loss scale of an FP16 training program (null otherwise): its scale is written into the control block
+    /// before each run, and it decides after each run whether the updates are applied. Replaceable (e.g. with a scale
+    /// restored from a checkpoint) between runs.
+    /// </summary>
+    public DynamicLossScale? LossScale { get; set; }
+
     /// <summary>True once the step is captured in a CUDA graph.</summary>
     public bool IsCaptured => _computeGraph is not null;
 
@@ -131,16 +141,24 @@ public sealed unsafe class CudaExecutable : IExecutable
         else if (_options.CaptureGraph && _runs > 0) (_computeGraph = Capture(_compute.Concat(_guards))).Launch(stream);
         else Issue(_compute.Concat(_guards));
 
-        if (GuardUpdates && Plan.Updates.Count > 0)
+        var apply = true;
+        if ((GuardUpdates || LossScale is not null) && Plan.Updates.Count > 0)
         {
-            var flag = stackalloc uint[1];
-            CudaDriver.CopyDeviceToHostAsync(flag, Resolve(DeviceAddress.Arena(FiniteCheckKernel.FlagOffset)), 4, stream);
+            // One read of the control block's flags: the guard's at 16, the FP16 overflow flag at 28.
+            var flags = stackalloc uint[4];
+            CudaDriver.CopyDeviceToHostAsync(flags, Resolve(DeviceAddress.Arena(FiniteCheckKernel.FlagOffset)), 16, stream);
             stream.Synchronize();
-            if (flag[0] != 0) ThrowForFirstNonFiniteUpdate();
+            // An FP16 overflow is expected now and then: the scaler skips the step (and halves the scale) rather than
+            // letting the guard throw for the infinities it caused.
+            if (LossScale is { } scaler) apply = scaler.Update(flags[(CudaPlan.OverflowFlagOffset - FiniteCheckKernel.FlagOffset) / 4] != 0);
+            if (apply && GuardUpdates && flags[0] != 0) ThrowForFirstNonFiniteUpdate();
         }
-        if (_updateGraph is not null) _updateGraph.Launch(stream);
-        else if (_options.CaptureGraph && _runs > 0 && _updates.Length > 0) (_updateGraph = Capture(_updates)).Launch(stream);
-        else Issue(_updates);
+        if (apply)
+        {
+            if (_updateGraph is not null) _updateGraph.Launch(stream);
+            else if (_options.CaptureGraph && _runs > 0 && _updates.Length > 0) (_updateGraph = Capture(_updates)).Launch(stream);
+            else Issue(_updates);
+        }
         stream.Synchronize();
         _runs++;
         if (Program.Mode == ProgramMode.Training) Step++;
@@ -265,6 +283,8 @@ public sealed unsafe class CudaExecutable : IExecutable
         control[0] = Variables.Seed;
         control[1] = (ulong)Step;
         control[2] = 0; // the non-finite flag (low word) and padding
+        // The loss scale (low word; 1 without loss scaling, so that unscaled plans read a harmless value) and the overflow flag.
+        control[3] = BitConverter.SingleToUInt32Bits(LossScale?.Scale ?? 1f);
         if (Program.LearningRate is { } lr && Program.Schedule is { } schedule)
         {
             var rate = (byte*)(control + 4);
@@ -272,7 +292,7 @@ public sealed unsafe class CudaExecutable : IExecutable
             else *(double*)rate = schedule.At(Step);
             CudaDriver.CopyHostToDeviceAsync(Resolve(Plan.Addresses[lr]), rate, lr.DType.SizeInBytes(), _runtime.Stream);
         }
-        CudaDriver.CopyHostToDeviceAsync(Resolve(DeviceAddress.Arena(CudaPlan.ControlOffset)), control, 24, _runtime.Stream);
+        CudaDriver.CopyHostToDeviceAsync(Resolve(DeviceAddress.Arena(CudaPlan.ControlOffset)), control, 32, _runtime.Stream);
     }
 
     private void ThrowForFirstNonFiniteUpdate()

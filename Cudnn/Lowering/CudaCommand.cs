@@ -58,16 +58,25 @@ public sealed record ConvolutionGeometry(
 /// <summary>
 /// A cuDNN convolution. <paramref name="X"/>, <paramref name="W"/>, <paramref name="Y"/> are the input, filter and output of
 /// the forward convolution whatever the direction: backward-data writes X from Y and W, backward-filter writes W from X and Y.
+/// <paramref name="DType"/> is the data type of all three tensors, which is the node's dtype except in mixed precision,
+/// where it is <see cref="StaticGraph.DType.BF16"/> or <see cref="StaticGraph.DType.F16"/> (converted copies in scratch).
+/// The compute (accumulation) type follows from it: double for f64, float for everything else.
 /// </summary>
 public sealed record ConvolutionCommand(Node Node, ConvolutionDirection Direction, ConvolutionGeometry Geometry, DType DType,
     DeviceAddress X, DeviceAddress W, DeviceAddress Y) : CudaCommand(Node);
 
 /// <summary>
 /// A cuBLAS GEMM in cuBLAS's own column-major terms: C = alpha*op(A)*op(B) + beta*C with op(A) m×k, op(B) k×n, C m×n and
-/// leading dimensions lda, ldb, ldc.
+/// leading dimensions lda, ldb, ldc. <paramref name="DType"/> is C's type and the accumulation type; A and B have
+/// <paramref name="InputDType"/> when given (16-bit operands of mixed precision, run by <c>cublasGemmEx</c> with f32
+/// output and compute), else <paramref name="DType"/>.
 /// </summary>
 public sealed record GemmCommand(Node Node, DType DType, bool TransA, bool TransB, int M, int N, int K,
-    DeviceAddress A, int Lda, DeviceAddress B, int Ldb, DeviceAddress C, int Ldc, double Alpha, double Beta) : CudaCommand(Node);
+    DeviceAddress A, int Lda, DeviceAddress B, int Ldb, DeviceAddress C, int Ldc, double Alpha, double Beta, DType? InputDType = null) : CudaCommand(Node)
+{
+    /// <summary>The data type of A and B.</summary>
+    public DType OperandDType => InputDType ?? DType;
+}
 
 /// <summary>A device-to-device copy (state updates, concatenation of contiguous blocks).</summary>
 public sealed record CopyCommand(Node? Node, DeviceAddress From, DeviceAddress To, long Bytes) : CudaCommand(Node);

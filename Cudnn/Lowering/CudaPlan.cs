@@ -20,17 +20,33 @@ public sealed class CudaPlan
     /// <summary>Alignment of every arena region and constant (cuDNN and vector loads like 256).</summary>
     public const int Alignment = 256;
 
-    /// <summary>Offset of the control block: the seed (u64), the step (u64), then the non-finite flag (u32).</summary>
+    /// <summary>
+    /// Offset of the control block, written by the host before every run: the seed (u64 at 0), the step (u64 at 8), the
+    /// non-finite flag of the update guards (u32 at 16, <see cref="FiniteCheckKernel.FlagOffset"/>), 4 bytes of padding,
+    /// the FP16 loss scale (f32 at 24, <see cref="LossScaleOffset"/>) and the FP16 overflow flag (u32 at 28,
+    /// <see cref="OverflowFlagOffset"/>).
+    /// </summary>
     public const long ControlOffset = 0;
+
+    /// <summary>
+    /// Offset of the dynamic loss scale S (an f32, a power of two) that FP16 conversions of gradients multiply by and the
+    /// conversions of their products divide by (see <see cref="DynamicLossScale"/>). 1 when no loss scaling is used.
+    /// </summary>
+    public const long LossScaleOffset = ControlOffset + 24;
+
+    /// <summary>Offset of the FP16 overflow flag (a u32): raised when a conversion to or from half meets an infinity or NaN.</summary>
+    public const long OverflowFlagOffset = ControlOffset + 28;
 
     /// <summary>Bytes reserved for the control block.</summary>
     public const long ControlBytes = Alignment;
 
     internal CudaPlan(Program program, ElementwiseFusion fusion, MemoryPlan memory, IReadOnlyDictionary<Node, DeviceAddress> addresses,
         IReadOnlyList<ConstantSlot> constants, IReadOnlyList<CudaCommand> commands, IReadOnlyList<LaunchCommand> guards, IReadOnlyList<CopyCommand> updates,
-        long activationsOffset, long scratchOffset, long scratchBytes)
+        long activationsOffset, long scratchOffset, long scratchBytes, CudaPlanOptions options, bool usesLossScale)
     {
         Program = program;
+        Options = options;
+        UsesLossScale = usesLossScale;
         Fusion = fusion;
         Memory = memory;
         Addresses = addresses;
@@ -46,6 +62,15 @@ public sealed class CudaPlan
 
     /// <summary>The program planned.</summary>
     public Program Program { get; }
+
+    /// <summary>The options the program was planned with.</summary>
+    public CudaPlanOptions Options { get; }
+
+    /// <summary>
+    /// True when some command converts to or from FP16, so that the loss scale and overflow flag of the control block are
+    /// read: a training run then follows <see cref="DynamicLossScale"/> (skipping the updates of a step that overflowed).
+    /// </summary>
+    public bool UsesLossScale { get; }
 
     /// <summary>The elementwise groups (each computed by one kernel).</summary>
     public ElementwiseFusion Fusion { get; }

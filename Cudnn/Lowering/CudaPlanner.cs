@@ -15,14 +15,23 @@ public sealed class CudaPlanner
     private long _scratchOffset;
     private long _scratchUsedByNode;
     private long _scratchBytes;
+    private bool _usesLossScale;
 
-    private CudaPlanner(Program program) => Program = program;
+    private CudaPlanner(Program program, CudaPlanOptions options)
+    {
+        Program = program;
+        Options = options;
+    }
 
     /// <summary>The program being planned.</summary>
     public Program Program { get; }
 
-    /// <summary>Plans <paramref name="program"/>.</summary>
-    public static CudaPlan Plan(Program program) => new CudaPlanner(program).Build();
+    /// <summary>The options planned with.</summary>
+    public CudaPlanOptions Options { get; }
+
+    /// <summary>Plans <paramref name="program"/> (with <see cref="CudaPlanOptions.Default"/> when <paramref name="options"/> is null).</summary>
+    public static CudaPlan Plan(Program program, CudaPlanOptions? options = null) =>
+        new CudaPlanner(program, options ?? CudaPlanOptions.Default).Build();
 
     private CudaPlan Build()
     {
@@ -66,7 +75,8 @@ public sealed class CudaPlanner
             .ToList();
         var guards = Program.Updates.Where(u => u.NewValue.DType.IsFloat())
             .Select(u => FiniteCheckKernel.Check(u.NewValue, AddressOf(u.NewValue))).ToList();
-        return new CudaPlan(Program, fusion, memory, _addresses, constants, _commands, guards, updates, activations, _scratchOffset, _scratchBytes);
+        return new CudaPlan(Program, fusion, memory, _addresses, constants, _commands, guards, updates, activations, _scratchOffset, _scratchBytes,
+            Options, _usesLossScale);
     }
 
     internal DeviceAddress AddressOf(Node n) =>
@@ -82,6 +92,8 @@ public sealed class CudaPlanner
     }
 
     internal void Emit(CudaCommand command) => _commands.Add(command);
+
+    internal void UseLossScale() => _usesLossScale = true;
 
     private static long AlignUp(long bytes) => (bytes + CudaPlan.Alignment - 1) / CudaPlan.Alignment * CudaPlan.Alignment;
 

@@ -16,6 +16,18 @@ public sealed class LoweringContext
     /// <summary>The node lowered.</summary>
     public Node Node { get; }
 
+    /// <summary>The program planned.</summary>
+    public Program Program => _planner.Program;
+
+    /// <summary>The options the program is planned with.</summary>
+    public CudaPlanOptions Options => _planner.Options;
+
+    /// <summary>
+    /// The compute precision of this node's convolution or GEMM: <see cref="CudaPlanOptions.Precision"/> for f32 nodes,
+    /// <see cref="ComputePrecision.F32"/> (meaning "the node's own dtype") for every other dtype, so f64 programs ignore it.
+    /// </summary>
+    public ComputePrecision Precision => Node.DType == DType.F32 ? Options.Precision : ComputePrecision.F32;
+
     /// <summary>Training or inference semantics.</summary>
     public ProgramMode Mode => _planner.Program.Mode;
 
@@ -57,4 +69,7 @@ public sealed class LoweringContext
 
     /// <summary>Emits any other command (convolution, GEMM, copy).</summary>
     public void Emit(CudaCommand command) => _planner.Emit(command);
+
+    /// <summary>Records that the plan reads the loss scale and overflow flag of the control block (FP16 conversions do).</summary>
+    internal void UseLossScale() => _planner.UseLossScale();
 }

@@ -1,25 +1,34 @@
 using System.CommandLine;
+using StaticGraph.Cuda.Backend;
 using StaticGraph.Cuda.Native;
 
 namespace StaticGraph.Train.Commands;
 
 /// <summary>
-/// `device-check`: reports the NVIDIA libraries found (where, and the version where the library tells it), then initialises
-/// the driver and counts devices. The CUDA backend's ops are not implemented yet, and the command says so. Exits 0 on a
-/// machine without a GPU: that is a plain report, not a failure.
+/// `device-check`: reports the NVIDIA libraries found (where, and the version where the library tells it), initialises the
+/// driver and counts devices; with a usable GPU it then runs the GPU checks (<see cref="DeviceChecks"/>: random draws,
+/// determinism, graph replay, one training step of every model against the CPU) and the CUDA benchmark against PyTorch,
+/// as a table. Without a GPU it says in one line what is missing and exits 0: a plain report, not a failure.
 /// </summary>
 public static class DeviceCheckCommand
 {
     /// <summary>The command.</summary>
     public static Command Create()
     {
-        var command = new Command("device-check", "Report the CUDA libraries and devices found (the CUDA backend's ops are not implemented yet)");
-        command.SetAction(_ => Run(Console.Out));
+        var batch = new Option<int>("--batch-size") { Description = "Images per checked training step", DefaultValueFactory = _ => 8 };
+        var size = new Option<int>("--image-size") { Description = "Side of the checked images", DefaultValueFactory = _ => 32 };
+        var benchSteps = new Option<int>("--bench-steps") { Description = "Timed steps of the CUDA benchmark (0: skip it)", DefaultValueFactory = _ => 50 };
+        var python = new Option<string>("--python") { Description = "Interpreter with PyTorch for the benchmark's peer", DefaultValueFactory = _ => "python3" };
+        var command = new Command("device-check", "Report the CUDA libraries and devices; with a GPU, check the CUDA backend against the CPU and benchmark it")
+        {
+            batch, size, benchSteps, python,
+        };
+        command.SetAction(r => Run(Console.Out, r.GetValue(batch), r.GetValue(size), r.GetValue(benchSteps), r.GetValue(python)!));
         return command;
     }
 
-    /// <summary>Writes the report to <paramref name="output"/>; returns the exit code (0 unless something unexpected broke).</summary>
-    public static int Run(TextWriter output)
+    /// <summary>Writes the report to <paramref name="output"/>; returns 0 unless a GPU check failed.</summary>
+    public static int Run(TextWriter output, int batch = 8, int size = 32, int benchSteps = 50, string python = "python3")
     {
         var found = new Dictionary<string, bool>();
         foreach (var (name, spec) in NativeLibraryResolver.Known)
@@ -54,8 +63,29 @@ public static class DeviceCheckCommand
         {
             output.WriteLine("cuInit: not attempted (no CUDA driver library)");
         }
-        output.WriteLine("cuda backend: ops not implemented yet (bindings and kernel sources only); training runs on the CPU backend");
-        return 0;
+        if (CudaBackend.Unavailable() is { } why)
+        {
+            output.WriteLine($"cuda backend: unavailable ({why}); training runs on the CPU backend");
+            return 0;
+        }
+
+        output.WriteLine($"cuda backend: checks on {batch} images of 3x{size}x{size} (f32, TF32 off, deterministic)");
+        var failed = 0;
+        foreach (var row in DeviceChecks.Run(batch, size))
+        {
+            output.WriteLine($"  {(row.Passed ? "ok  " : "FAIL")} {row.Check,-52} {row.Detail}");
+            output.Flush();
+            if (!row.Passed) failed++;
+        }
+        if (benchSteps > 0)
+        {
+            var ours = BenchCommand.MeasureOurs(128, benchSteps, threads: 0, backend: CudaBackend.Default);
+            var theirs = BenchCommand.MeasurePyTorch(python, BenchCommand.FindPeerScript(), 128, benchSteps, threads: 1, device: "cuda");
+            var ratio = theirs is { } t ? (ours / t).ToString("F3", System.Globalization.CultureInfo.InvariantCulture) : "n/a";
+            output.WriteLine($"  bench rp20_cuda_train img/s ours={ours:F1} pytorch={theirs?.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) ?? "unavailable"} ratio={ratio}");
+        }
+        output.WriteLine(failed == 0 ? "cuda backend: every check passed" : $"cuda backend: {failed} check(s) failed");
+        return failed == 0 ? 0 : 1;
     }
 
     private static string Version(string name)

@@ -33,7 +33,11 @@ internal sealed unsafe class PlanEmulator : IExecutable
         foreach (var c in plan.Constants) c.Bytes.CopyTo(new Span<byte>(Resolve(c.Address), c.Bytes.Length));
         foreach (var command in plan.Commands.OfType<LaunchCommand>().Concat(plan.Guards)) _blocks[command] = new KernelArgBlock(command.Args, a => (ulong)Resolve(a));
         Seed = seed;
+        LossScale = plan.UsesLossScale && plan.Updates.Count > 0 ? new DynamicLossScale() : null;
     }
+
+    /// <summary>The FP16 loss-scale policy, handled as <c>CudaExecutable</c> handles it (null when the plan has none).</summary>
+    public DynamicLossScale? LossScale { get; set; }
 
     public ulong Seed { get; }
 
@@ -72,6 +76,9 @@ internal sealed unsafe class PlanEmulator : IExecutable
         var control = (ulong*)(_arena + CudaPlan.ControlOffset);
         control[0] = Seed;
         control[1] = (ulong)Step;
+        // The loss scale and a cleared overflow flag, as CudaExecutable writes them before each run.
+        *(float*)(_arena + CudaPlan.LossScaleOffset) = LossScale?.Scale ?? 1f;
+        *(uint*)(_arena + CudaPlan.OverflowFlagOffset) = 0;
         if (program.LearningRate is { } lr && program.Schedule is { } schedule)
         {
             var p = Resolve(_plan.Addresses[lr]);
@@ -81,9 +88,12 @@ internal sealed unsafe class PlanEmulator : IExecutable
         foreach (var command in _plan.Commands) Execute(command);
         *(uint*)(_arena + FiniteCheckKernel.FlagOffset) = 0;
         foreach (var guard in _plan.Guards) _kernels.Launch(guard.Kernel.Name, guard.Blocks, LaunchCommand.BlockSize, _blocks[guard].Pointers);
-        if (GuardUpdates && *(uint*)(_arena + FiniteCheckKernel.FlagOffset) != 0)
+        // An FP16 overflow skips the updates (the scaler halves S) before the guard could throw for its infinities.
+        var apply = LossScale is not { } scaler || _plan.Updates.Count == 0 || scaler.Update(*(uint*)(_arena + CudaPlan.OverflowFlagOffset) != 0);
+        if (apply && GuardUpdates && *(uint*)(_arena + FiniteCheckKernel.FlagOffset) != 0)
             throw new NonFiniteValueException(_plan.Updates[0].Node!, Step, double.NaN);
-        foreach (var update in _plan.Updates) Execute(update);
+        if (apply)
+            foreach (var update in _plan.Updates) Execute(update);
         if (program.Mode == ProgramMode.Training) Step++;
     }
 

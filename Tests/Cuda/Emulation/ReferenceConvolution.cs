@@ -4,7 +4,8 @@ namespace StaticGraph.Tests.Cuda.Emulation;
 
 /// <summary>
 /// cuDNN's three convolution calls by their definitions (NCHW input, KCRS filter with C/groups channels, cross-correlation,
-/// alpha 1 and beta 0), written as the forward sum read three ways.
+/// alpha 1 and beta 0), written as the forward sum read three ways. The tensors have the command's dtype, 16-bit in mixed
+/// precision (loaded exactly, the sum rounded to f32 and then to 16 bits like cuDNN's float-compute configurations).
 /// </summary>
 internal static unsafe class ReferenceConvolution
 {
