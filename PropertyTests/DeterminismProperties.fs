@@ -19,12 +19,12 @@ type RunCase = { Seed: uint64; DataSeed: int }
 /// What a training run leaves: each step's loss and the final value of every variable, as bits.
 type Trace = { LossBits: int[]; Variables: (string * int[]) list }
 
-let private seed =
+let seed =
     Gen.oneof [ Gen.elements [ 0UL; 1UL; 42UL; UInt64.MaxValue ]
                 Gen.zip (Gen.choose (0, Int32.MaxValue)) (Gen.choose (0, Int32.MaxValue))
                 |> Gen.map (fun (hi, lo) -> (uint64 hi <<< 33) ^^^ uint64 lo) ]
 
-let private runCase = gen {
+let runCase = gen {
     let! s = seed
     let! d = Gen.choose (0, Int32.MaxValue)
     return { Seed = s; DataSeed = d }
@@ -42,17 +42,17 @@ let private trainingProgram () =
     let loss = b.SoftmaxCrossEntropy(logits, y)
     Autodiff.Train(loss, Sgd(Momentum = 0.9, WeightDecay = 5e-4, Nesterov = true), Schedule.Constant 0.1), loss
 
-let private nameOf (n: Node) =
+let nameOf (n: Node) =
     match n.Name with
     | null -> failwithf "variable %O has no name" n
     | name -> name
 
-let private bits (values: float32[]) = values |> Array.map BitConverter.SingleToInt32Bits
+let bits (values: float32[]) = values |> Array.map BitConverter.SingleToInt32Bits
 
-/// Trains for three steps on data drawn from the data seed and returns the trace.
-let private train (c: RunCase) threads =
+/// Trains for three steps on data drawn from the data seed, on the backend given, and returns the trace.
+let trainOn (backend: IBackend) (c: RunCase) threads =
     let program, loss = trainingProgram ()
-    use exe = CpuBackend.Instance.Compile(program, CompileOptions(Seed = c.Seed, Threads = threads))
+    use exe = backend.Compile(program, CompileOptions(Seed = c.Seed, Threads = threads))
     let data = Random(c.DataSeed)
     let losses =
         [| for _ in 1 .. steps do
@@ -71,8 +71,10 @@ let private train (c: RunCase) threads =
         |> Seq.sortBy fst
         |> List.ofSeq }
 
+let private train (c: RunCase) threads = trainOn CpuBackend.Instance c threads
+
 /// The first place two traces differ, or None.
-let private difference (a: Trace) (b: Trace) =
+let difference (a: Trace) (b: Trace) =
     let firstDiff (x: int[]) (y: int[]) =
         if x.Length <> y.Length then Some(sprintf "lengths %d and %d" x.Length y.Length)
         else
