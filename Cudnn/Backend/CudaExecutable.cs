@@ -113,7 +113,7 @@ public sealed unsafe class CudaExecutable : IExecutable
     {
         var node = Program.Inputs.FirstOrDefault(i => i.Name == name)
             ?? throw new KeyNotFoundException($"the program has no input named '{name}' (inputs: {string.Join(", ", Program.Inputs.Select(i => i.Name))})");
-        CheckElementType<T>(node.Type, $"input '{name}'");
+        ElementTypes.Check<T>(node.Type, $"input '{name}'");
         if (values.Length != node.Shape.ElementCount)
             throw new ArgumentException($"input '{name}' is {node.Type}: expected {node.Shape.ElementCount} values, got {values.Length}", nameof(values));
         // A synchronous copy: the previous run has finished (runs end synchronised), and the next one starts after it.
@@ -178,7 +178,7 @@ public sealed unsafe class CudaExecutable : IExecutable
         if (!Plan.Addresses.ContainsKey(node)) throw new KeyNotFoundException($"{node} is not part of this program, or is computed inside a fused kernel");
         if (!Plan.IsReadable(node))
             throw new InvalidOperationException($"{node} is not fetched; its buffer is reused during the run. Add it to the program's fetches.");
-        CheckElementType<T>(node.Type, node.ToString());
+        ElementTypes.Check<T>(node.Type, node.ToString());
         if (destination.Length != node.Shape.ElementCount)
             throw new ArgumentException($"{node} is {node.Type}: the destination must hold {node.Shape.ElementCount} values, not {destination.Length}", nameof(destination));
         CopyOut(Plan.Addresses[node], System.Runtime.InteropServices.MemoryMarshal.AsBytes(destination));
@@ -188,7 +188,7 @@ public sealed unsafe class CudaExecutable : IExecutable
     public T[] ReadVariable<T>(string name) where T : unmanaged
     {
         var (type, _) = Variables.Get(name);
-        CheckElementType<T>(type, $"variable '{name}'");
+        ElementTypes.Check<T>(type, $"variable '{name}'");
         var result = new T[checked((int)type.Shape.ElementCount)];
         CopyOut(new DeviceAddress(name, 0), System.Runtime.InteropServices.MemoryMarshal.AsBytes(result.AsSpan()));
         return result;
@@ -216,7 +216,7 @@ public sealed unsafe class CudaExecutable : IExecutable
     public void WriteVariable<T>(string name, ReadOnlySpan<T> values) where T : unmanaged
     {
         var (type, _) = Variables.Get(name);
-        CheckElementType<T>(type, $"variable '{name}'");
+        ElementTypes.Check<T>(type, $"variable '{name}'");
         if (values.Length != type.Shape.ElementCount)
             throw new ArgumentException($"variable '{name}' is {type}: expected {type.Shape.ElementCount} values, got {values.Length}", nameof(values));
         WriteVariableBytes(name, System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
@@ -326,16 +326,4 @@ public sealed unsafe class CudaExecutable : IExecutable
 
     private ulong Resolve(DeviceAddress a) =>
         a.Variable is null ? _arena.Pointer + (ulong)a.Offset : Variables.Get(a.Variable).Buffer.Pointer + (ulong)a.Offset;
-
-    private static void CheckElementType<T>(TensorType type, string what) where T : unmanaged
-    {
-        var ok = type.DType switch
-        {
-            DType.F32 => typeof(T) == typeof(float),
-            DType.F64 => typeof(T) == typeof(double),
-            DType.I32 => typeof(T) == typeof(int),
-            _ => false,
-        } || typeof(T) == typeof(byte);
-        if (!ok) throw new ArgumentException($"{what} is {type}; it cannot be read or written as {typeof(T).Name}");
-    }
 }

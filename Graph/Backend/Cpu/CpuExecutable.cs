@@ -91,7 +91,7 @@ public sealed unsafe class CpuExecutable : IExecutable
     {
         if (!_inputs.TryGetValue(name, out var t))
             throw new KeyNotFoundException($"the program has no input named '{name}' (inputs: {string.Join(", ", _inputs.Keys)})");
-        CheckElementType<T>(t.Type, $"input '{name}'");
+        ElementTypes.Check<T>(t.Type, $"input '{name}'");
         if (values.Length != t.Length)
             throw new ArgumentException($"input '{name}' is {t.Type}: expected {t.Length} values, got {values.Length}", nameof(values));
         values.CopyTo(new Span<T>(t.Data, values.Length));
@@ -126,7 +126,7 @@ public sealed unsafe class CpuExecutable : IExecutable
     public T[] Read<T>(Node node) where T : unmanaged
     {
         var t = Fetchable(node);
-        CheckElementType<T>(t.Type, node.ToString());
+        ElementTypes.Check<T>(t.Type, node.ToString());
         return new ReadOnlySpan<T>(t.Data, checked((int)t.Length)).ToArray();
     }
 
@@ -134,7 +134,7 @@ public sealed unsafe class CpuExecutable : IExecutable
     public void Read<T>(Node node, Span<T> destination) where T : unmanaged
     {
         var t = Fetchable(node);
-        CheckElementType<T>(t.Type, node.ToString());
+        ElementTypes.Check<T>(t.Type, node.ToString());
         if (destination.Length != t.Length)
             throw new ArgumentException($"{node} is {t.Type}: the destination must hold {t.Length} values, not {destination.Length}", nameof(destination));
         new ReadOnlySpan<T>(t.Data, destination.Length).CopyTo(destination);
@@ -169,7 +169,7 @@ public sealed unsafe class CpuExecutable : IExecutable
     public T[] ReadVariable<T>(string name) where T : unmanaged
     {
         var t = Variables.Get(name);
-        CheckElementType<T>(t.Type, $"variable '{name}'");
+        ElementTypes.Check<T>(t.Type, $"variable '{name}'");
         return new ReadOnlySpan<T>(t.Data, checked((int)t.Length)).ToArray();
     }
 
@@ -177,7 +177,7 @@ public sealed unsafe class CpuExecutable : IExecutable
     public void WriteVariable<T>(string name, ReadOnlySpan<T> values) where T : unmanaged
     {
         var t = Variables.Get(name);
-        CheckElementType<T>(t.Type, $"variable '{name}'");
+        ElementTypes.Check<T>(t.Type, $"variable '{name}'");
         if (values.Length != t.Length)
             throw new ArgumentException($"variable '{name}' is {t.Type}: expected {t.Length} values, got {values.Length}", nameof(values));
         values.CopyTo(new Span<T>(t.Data, values.Length));
@@ -226,17 +226,5 @@ public sealed unsafe class CpuExecutable : IExecutable
                     if (!double.IsFinite(v)) throw new NonFiniteValueException(node, Step, v);
                 break;
         }
-    }
-
-    private static void CheckElementType<T>(TensorType type, string what) where T : unmanaged
-    {
-        var ok = type.DType switch
-        {
-            DType.F32 => typeof(T) == typeof(float),
-            DType.F64 => typeof(T) == typeof(double),
-            DType.I32 => typeof(T) == typeof(int),
-            _ => false,
-        };
-        if (!ok) throw new ArgumentException($"{what} is {type}; it cannot be read or written as {typeof(T).Name}");
     }
 }
