@@ -25,8 +25,8 @@ public sealed unsafe class CudaExecutable : IExecutable
     private readonly ICommandRunner[] _guards;
     private readonly ICommandRunner[] _updates;
     private readonly List<IDisposable> _owned = [];
-    private CudaGraphExec? _computeGraph;
-    private CudaGraphExec? _updateGraph;
+    private readonly ICommandRunner[] _step = [];
+    private CudaGraphExec? _graph;
     private int _runs;
     private bool _disposed;
 
@@ -66,6 +66,7 @@ public sealed unsafe class CudaExecutable : IExecutable
             _compute = Plan.Commands.Select(c => byCommand.GetValueOrDefault(c) ?? Runner(c)).ToArray();
             _guards = Plan.Guards.Select(Runner).ToArray();
             _updates = Plan.Updates.Select(Runner).ToArray();
+            _step = [.. _compute, .. _guards, .. _updates];
             _runtime.Stream.Synchronize();
         }
         catch
@@ -106,7 +107,7 @@ public sealed unsafe class CudaExecutable : IExecutable
     public DynamicLossScale? LossScale { get; set; }
 
     /// <summary>True once the step is captured in a CUDA graph.</summary>
-    public bool IsCaptured => _computeGraph is not null;
+    public bool IsCaptured => _graph is not null;
 
     /// <inheritdoc/>
     public void SetInput<T>(string name, ReadOnlySpan<T> values) where T : unmanaged
@@ -136,28 +137,23 @@ public sealed unsafe class CudaExecutable : IExecutable
         _runtime.Context.MakeCurrent();
         WriteControlBlock();
         var stream = _runtime.Stream;
+        // One list, one graph: the updates apply themselves only when the device's flags allow (GuardedUpdateKernel).
         if (CheckFinite) RunChecked();
-        else if (_computeGraph is not null) _computeGraph.Launch(stream);
-        else if (_options.CaptureGraph && _runs > 0) (_computeGraph = Capture(_compute.Concat(_guards))).Launch(stream);
-        else Issue(_compute.Concat(_guards));
+        else if (_graph is not null) _graph.Launch(stream);
+        else if (_options.CaptureGraph && _runs > 0) (_graph = Capture(_step)).Launch(stream);
+        else Issue(_step);
 
-        var apply = true;
         if ((GuardUpdates || LossScale is not null) && Plan.Updates.Count > 0)
         {
             // One read of the control block's flags: the guard's at 16, the FP16 overflow flag at 28.
             var flags = stackalloc uint[4];
             CudaDriver.CopyDeviceToHostAsync(flags, Resolve(DeviceAddress.Arena(FiniteCheckKernel.FlagOffset)), 16, stream);
             stream.Synchronize();
-            // An FP16 overflow is expected now and then: the scaler skips the step (and halves the scale) rather than
-            // letting the guard throw for the infinities it caused.
-            if (LossScale is { } scaler) apply = scaler.Update(flags[(CudaPlan.OverflowFlagOffset - FiniteCheckKernel.FlagOffset) / 4] != 0);
-            if (apply && GuardUpdates && flags[0] != 0) ThrowForFirstNonFiniteUpdate();
-        }
-        if (apply)
-        {
-            if (_updateGraph is not null) _updateGraph.Launch(stream);
-            else if (_options.CaptureGraph && _runs > 0 && _updates.Length > 0) (_updateGraph = Capture(_updates)).Launch(stream);
-            else Issue(_updates);
+            // An FP16 overflow is expected now and then: the updates were skipped and the scaler halves the scale, rather
+            // than the guard throwing for the infinities the overflow caused. Otherwise a tripped guard skipped them too.
+            var overflowed = flags[(CudaPlan.OverflowFlagOffset - FiniteCheckKernel.FlagOffset) / 4] != 0;
+            if (LossScale is { } scaler) scaler.Update(overflowed);
+            if (!overflowed && GuardUpdates && flags[0] != 0) ThrowForFirstNonFiniteUpdate();
         }
         stream.Synchronize();
         _runs++;
@@ -227,8 +223,7 @@ public sealed unsafe class CudaExecutable : IExecutable
     {
         if (_disposed) return;
         _disposed = true;
-        _computeGraph?.Dispose();
-        _updateGraph?.Dispose();
+        _graph?.Dispose();
         foreach (var r in (_compute ?? []).Concat(_guards ?? []).Concat(_updates ?? []).OfType<IDisposable>().Concat(_owned).Distinct()) r.Dispose();
         _module?.Dispose();
         _workspace?.Dispose();
@@ -269,12 +264,16 @@ public sealed unsafe class CudaExecutable : IExecutable
 
     private void RunChecked()
     {
-        foreach (var r in _compute)
+        for (var i = 0; i < _compute.Length; i++)
         {
-            r.Issue(_runtime.Stream);
-            if (r.Command is { Node: { } node } && Plan.Addresses.ContainsKey(node) && node.DType.IsFloat()) ThrowIfNotFinite(node);
+            _compute[i].Issue(_runtime.Stream);
+            // A node may take several commands (statistics, then the kernel that writes it): check it after its last.
+            var node = _compute[i].Command.Node;
+            var last = i + 1 == _compute.Length || !ReferenceEquals(_compute[i + 1].Command.Node, node);
+            if (last && node is not null && Plan.Addresses.ContainsKey(node) && node.DType.IsFloat()) ThrowIfNotFinite(node);
         }
         Issue(_guards);
+        Issue(_updates);
     }
 
     private void WriteControlBlock()
@@ -282,7 +281,7 @@ public sealed unsafe class CudaExecutable : IExecutable
         var control = (ulong*)_staging.Pointer;
         control[0] = Variables.Seed;
         control[1] = (ulong)Step;
-        control[2] = 0; // the non-finite flag (low word) and padding
+        control[2] = (ulong)(GuardUpdates ? 1 : 0) << 32; // the non-finite flag (low word, cleared) and whether the guard is on
         // The loss scale (low word; 1 without loss scaling, so that unscaled plans read a harmless value) and the overflow flag.
         control[3] = BitConverter.SingleToUInt32Bits(LossScale?.Scale ?? 1f);
         if (Program.LearningRate is { } lr && Program.Schedule is { } schedule)

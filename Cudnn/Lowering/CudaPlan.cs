@@ -22,7 +22,8 @@ public sealed class CudaPlan
 
     /// <summary>
     /// Offset of the control block, written by the host before every run: the seed (u64 at 0), the step (u64 at 8), the
-    /// non-finite flag of the update guards (u32 at 16, <see cref="FiniteCheckKernel.FlagOffset"/>), 4 bytes of padding,
+    /// non-finite flag of the update guards (u32 at 16, <see cref="FiniteCheckKernel.FlagOffset"/>), whether the guard is on
+    /// (u32 at 20, <see cref="GuardedUpdateKernel.GuardEnabledOffset"/>),
     /// the FP16 loss scale (f32 at 24, <see cref="LossScaleOffset"/>) and the FP16 overflow flag (u32 at 28,
     /// <see cref="OverflowFlagOffset"/>).
     /// </summary>
@@ -41,7 +42,7 @@ public sealed class CudaPlan
     public const long ControlBytes = Alignment;
 
     internal CudaPlan(Program program, ElementwiseFusion fusion, MemoryPlan memory, IReadOnlyDictionary<Node, DeviceAddress> addresses,
-        IReadOnlyList<ConstantSlot> constants, IReadOnlyList<CudaCommand> commands, IReadOnlyList<LaunchCommand> guards, IReadOnlyList<CopyCommand> updates,
+        IReadOnlyList<ConstantSlot> constants, IReadOnlyList<CudaCommand> commands, IReadOnlyList<LaunchCommand> guards, IReadOnlyList<LaunchCommand> updates,
         long activationsOffset, long scratchOffset, long scratchBytes, CudaPlanOptions options, bool usesLossScale)
     {
         Program = program;
@@ -57,7 +58,7 @@ public sealed class CudaPlan
         ActivationsOffset = activationsOffset;
         ScratchOffset = scratchOffset;
         ScratchBytes = scratchBytes;
-        Kernels = commands.OfType<LaunchCommand>().Concat(guards).Select(c => c.Kernel).DistinctBy(k => k.Name).ToList();
+        Kernels = commands.OfType<LaunchCommand>().Concat(guards).Concat(updates).Select(c => c.Kernel).DistinctBy(k => k.Name).ToList();
     }
 
     /// <summary>The program planned.</summary>
@@ -90,8 +91,8 @@ public sealed class CudaPlan
     /// <summary>Launches that raise the control block's flag when an update's new value holds NaN or infinity.</summary>
     public IReadOnlyList<LaunchCommand> Guards { get; }
 
-    /// <summary>The state updates: copies of new values into variables, issued after <see cref="Commands"/>.</summary>
-    public IReadOnlyList<CopyCommand> Updates { get; }
+    /// <summary>The state updates: guarded copies of new values into variables (<see cref="GuardedUpdateKernel"/>), issued after the guards.</summary>
+    public IReadOnlyList<LaunchCommand> Updates { get; }
 
     /// <summary>Every distinct kernel the commands launch.</summary>
     public IReadOnlyList<CudaKernelSource> Kernels { get; }

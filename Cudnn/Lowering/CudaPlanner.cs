@@ -71,7 +71,7 @@ public sealed class CudaPlanner
         }
 
         var updates = Program.Updates
-            .Select(u => new CopyCommand(u.NewValue, AddressOf(u.NewValue), AddressOf(u.Variable), u.Variable.Type.SizeInBytes))
+            .Select(u => GuardedUpdateKernel.Update(u.NewValue, AddressOf(u.NewValue), AddressOf(u.Variable)))
             .ToList();
         var guards = Program.Updates.Where(u => u.NewValue.DType.IsFloat())
             .Select(u => FiniteCheckKernel.Check(u.NewValue, AddressOf(u.NewValue))).ToList();

@@ -64,30 +64,15 @@ internal static class MixedPrecision
         var xCount = (long)g.N * g.C * g.H * g.W;
         var wCount = (long)g.K * (g.C / g.Groups) * g.R * g.S;
         var yCount = (long)g.N * g.K * g.OutH * g.OutW;
-        switch (direction)
-        {
-            case ConvolutionDirection.Forward:
-            {
-                var (xh, wh, yh) = (ToHalf(ctx, x, xCount, false), ToHalf(ctx, w, wCount, false), ctx.Scratch(yCount * 2));
-                ctx.Emit(new ConvolutionCommand(ctx.Node, direction, g, type, xh, wh, yh));
-                ToSingle(ctx, yh, y, yCount, false);
-                break;
-            }
-            case ConvolutionDirection.BackwardData:
-            {
-                var (yh, wh, xh) = (ToHalf(ctx, y, yCount, true), ToHalf(ctx, w, wCount, false), ctx.Scratch(xCount * 2));
-                ctx.Emit(new ConvolutionCommand(ctx.Node, direction, g, type, xh, wh, yh));
-                ToSingle(ctx, xh, x, xCount, true);
-                break;
-            }
-            default:
-            {
-                var (xh, yh, wh) = (ToHalf(ctx, x, xCount, false), ToHalf(ctx, y, yCount, true), ctx.Scratch(wCount * 2));
-                ctx.Emit(new ConvolutionCommand(ctx.Node, direction, g, type, xh, wh, yh));
-                ToSingle(ctx, wh, w, wCount, true);
-                break;
-            }
-        }
+        // The result of the direction gets 16-bit scratch, its two operands converted copies; the operand Y of a
+        // backward direction is the incoming gradient.
+        var xh = direction == ConvolutionDirection.BackwardData ? ctx.Scratch(xCount * 2) : ToHalf(ctx, x, xCount, gradient: false);
+        var wh = direction == ConvolutionDirection.BackwardFilter ? ctx.Scratch(wCount * 2) : ToHalf(ctx, w, wCount, gradient: false);
+        var yh = direction == ConvolutionDirection.Forward ? ctx.Scratch(yCount * 2) : ToHalf(ctx, y, yCount, gradient: true);
+        ctx.Emit(new ConvolutionCommand(ctx.Node, direction, g, type, xh, wh, yh));
+        if (direction == ConvolutionDirection.Forward) ToSingle(ctx, yh, y, yCount, gradient: false);
+        else if (direction == ConvolutionDirection.BackwardData) ToSingle(ctx, xh, x, xCount, gradient: true);
+        else ToSingle(ctx, wh, w, wCount, gradient: true);
     }
 
     /// <summary>

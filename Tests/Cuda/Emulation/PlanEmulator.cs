@@ -31,7 +31,7 @@ internal sealed unsafe class PlanEmulator : IExecutable
         _variables = new VariableStore(seed);
         foreach (var v in plan.Variables) _variables.Get(v);
         foreach (var c in plan.Constants) c.Bytes.CopyTo(new Span<byte>(Resolve(c.Address), c.Bytes.Length));
-        foreach (var command in plan.Commands.OfType<LaunchCommand>().Concat(plan.Guards)) _blocks[command] = new KernelArgBlock(command.Args, a => (ulong)Resolve(a));
+        foreach (var command in plan.Commands.OfType<LaunchCommand>().Concat(plan.Guards).Concat(plan.Updates)) _blocks[command] = new KernelArgBlock(command.Args, a => (ulong)Resolve(a));
         Seed = seed;
         LossScale = plan.UsesLossScale && plan.Updates.Count > 0 ? new DynamicLossScale() : null;
     }
@@ -85,15 +85,14 @@ internal sealed unsafe class PlanEmulator : IExecutable
             if (lr.DType == DType.F32) *(float*)p = (float)schedule.At(Step);
             else *(double*)p = schedule.At(Step);
         }
-        foreach (var command in _plan.Commands) Execute(command);
         *(uint*)(_arena + FiniteCheckKernel.FlagOffset) = 0;
-        foreach (var guard in _plan.Guards) _kernels.Launch(guard.Kernel.Name, guard.Blocks, LaunchCommand.BlockSize, _blocks[guard].Pointers);
-        // An FP16 overflow skips the updates (the scaler halves S) before the guard could throw for its infinities.
-        var apply = LossScale is not { } scaler || _plan.Updates.Count == 0 || scaler.Update(*(uint*)(_arena + CudaPlan.OverflowFlagOffset) != 0);
-        if (apply && GuardUpdates && *(uint*)(_arena + FiniteCheckKernel.FlagOffset) != 0)
+        *(uint*)(_arena + GuardedUpdateKernel.GuardEnabledOffset) = GuardUpdates ? 1u : 0u;
+        // As on the device: compute, guards, then updates that skip themselves when the flags say so.
+        foreach (var command in _plan.Commands.Concat(_plan.Guards).Concat(_plan.Updates)) Execute(command);
+        var overflowed = *(uint*)(_arena + CudaPlan.OverflowFlagOffset) != 0;
+        if (LossScale is { } scaler && _plan.Updates.Count > 0) scaler.Update(overflowed);
+        if (!overflowed && GuardUpdates && *(uint*)(_arena + FiniteCheckKernel.FlagOffset) != 0)
             throw new NonFiniteValueException(_plan.Updates[0].Node!, Step, double.NaN);
-        if (apply)
-            foreach (var update in _plan.Updates) Execute(update);
         if (program.Mode == ProgramMode.Training) Step++;
     }
 
