@@ -16,6 +16,7 @@ public static class BenchCommand
     public static Command Create()
     {
         var device = new Option<string>("--device") { Description = "cpu or cuda (both sides run on it)", DefaultValueFactory = _ => "cpu" };
+        var precision = new Option<string>("--precision") { Description = "Our side's precision: f32, or on the GPU tf32, bf16 or fp16 (the peer stays f32)", DefaultValueFactory = _ => "f32" };
         var threads = new Option<int>("--threads") { Description = "CPU threads for both", DefaultValueFactory = _ => 2 };
         var batch = new Option<int>("--batch-size") { Description = "Images per step", DefaultValueFactory = _ => 128 };
         var steps = new Option<int>("--steps") { Description = "Timed steps", DefaultValueFactory = _ => 20 };
@@ -23,12 +24,12 @@ public static class BenchCommand
         var peer = new Option<string?>("--peer-script") { Description = "The PyTorch peer script (default: bench/pytorch_rp20.py of the repository)" };
         var profile = new Option<bool>("--profile") { Description = "Print the time per op of our step" };
         var rounds = new Option<int>("--rounds") { Description = "Interleaved rounds (ours, then PyTorch); the best of each is reported, which discounts passing load on a shared machine", DefaultValueFactory = _ => 3 };
-        var command = new Command("bench", "Time a training step against PyTorch") { device, threads, batch, steps, python, peer, profile, rounds };
+        var command = new Command("bench", "Time a training step against PyTorch") { device, precision, threads, batch, steps, python, peer, profile, rounds };
         command.SetAction(r => CommandErrors.Guard(() =>
         {
             var on = r.GetValue(device)!;
             if (on is not ("cpu" or "cuda")) throw new ArgumentException($"--device must be cpu or cuda, got '{on}'");
-            var backend = DeviceChoice.Resolve(on);
+            var backend = DeviceChoice.Resolve(on, null, r.GetValue(precision)!);
             var (b, n, t) = (r.GetValue(batch), r.GetValue(steps), r.GetValue(threads));
             double ours = 0;
             double? theirs = null;
@@ -44,7 +45,8 @@ public static class BenchCommand
             }
             var ratio = theirs is { } y ? (ours / y).ToString("F3", CultureInfo.InvariantCulture) : "n/a";
             var pytorch = theirs?.ToString("F1", CultureInfo.InvariantCulture) ?? "unavailable";
-            Console.WriteLine($"rp20_{on}_train img/s ours={ours.ToString("F1", CultureInfo.InvariantCulture)} pytorch={pytorch} ratio={ratio}");
+            var label = r.GetValue(precision) is "f32" ? on : $"{on}_{r.GetValue(precision)}";
+            Console.WriteLine($"rp20_{label}_train img/s ours={ours.ToString("F1", CultureInfo.InvariantCulture)} pytorch={pytorch} ratio={ratio}");
             return 0;
         }));
         return command;

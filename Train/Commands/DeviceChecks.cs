@@ -125,7 +125,8 @@ public static class DeviceChecks
         {
             run.SetInput<float>("image", x);
             run.SetInput<int>("label", y);
-        });
+        }
+        );
     }
 
     private static byte[] Bytes(IExecutable run, Node n) => n.DType switch

@@ -30,6 +30,7 @@ public static class TrainCommand
         var testLimit = new Option<int>("--test-limit") { Description = "Evaluate on the first N test images only" };
         var threads = new Option<int>("--threads") { Description = "CPU threads (0: all cores)" };
         var device = new Option<string>("--device") { Description = "Backend: auto (CUDA when a GPU is usable, else the CPU), cpu or cuda", DefaultValueFactory = _ => d.Device };
+        var precision = new Option<string>("--precision") { Description = "f32, or on the GPU tf32, bf16 or fp16 for convolutions and matrix products (f32 master weights)", DefaultValueFactory = _ => d.Precision };
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder holding the data set files" };
         var noAugment = new Option<bool>("--no-augment") { Description = "Disable pad-4 random crop and horizontal flip" };
         var smoothing = new Option<double>("--label-smoothing") { Description = "Label smoothing epsilon (0.1 in the literature)" };
@@ -51,7 +52,7 @@ public static class TrainCommand
         var command = new Command("train", "Train a model")
         {
             dataset, model, epochs, batch, lr, schedule, warmup, momentum, wd, noNesterov, noDecayBn, seed, outDir,
-            trainLimit, testLimit, threads, device, dataDir, noAugment, smoothing, resume, cutout, cutoutInside, erasing, mixup, cutmix,
+            trainLimit, testLimit, threads, device, precision, dataDir, noAugment, smoothing, resume, cutout, cutoutInside, erasing, mixup, cutmix,
             ricap, dualCutout, shakeForward, shakeBackward, shakeImage, shakeDrop, stochasticDepth, dropActivation, dropout,
         };
         command.SetAction(r => CommandErrors.Guard(() =>
@@ -75,6 +76,7 @@ public static class TrainCommand
                 TestLimit = NonNegative(r.GetValue(testLimit), "--test-limit"),
                 Threads = NonNegative(r.GetValue(threads), "--threads"),
                 Device = r.GetValue(device)!,
+                Precision = r.GetValue(precision)!,
                 DataDir = r.GetValue(dataDir),
                 Augment = !r.GetValue(noAugment),
                 Regularizers = new RegularizerOptions
@@ -95,13 +97,13 @@ public static class TrainCommand
             if (r.GetValue(resume) is { } dir)
             {
                 var saved = CheckpointFile.Read(Path.Combine(dir, Trainer.CheckpointName));
-                options = Trainer.OptionsOf(saved) with { OutDir = dir, Threads = options.Threads, Device = options.Device, DataDir = options.DataDir ?? Trainer.OptionsOf(saved).DataDir };
+                options = Trainer.OptionsOf(saved) with { OutDir = dir, Threads = options.Threads, Device = options.Device, Precision = options.Precision, DataDir = options.DataDir ?? Trainer.OptionsOf(saved).DataDir };
             }
             if (options.Lr <= 0) throw new ArgumentException($"--lr must be positive, got {options.Lr}");
             // Fail on nonsense combinations before loading any data.
             TrainingObjectives.FromOptions(options.Regularizers);
             ModelZoo.Get(options.Model, options.Variant);
-            if (!DeviceChoice.Names.Contains(options.Device)) DeviceChoice.Resolve(options.Device);
+            if (!DeviceChoice.Names.Contains(options.Device) || options.Precision != "f32") DeviceChoice.Resolve(options.Device, null, options.Precision);
             using var stop = StopSignals.Install();
             var result = ConsoleProgress.Run(progress => new Trainer(options, progress).Run(r.GetValue(resume) is not null, stop.Token));
             if (result.Stopped)

@@ -43,7 +43,7 @@ public sealed class ModelSession : IDisposable
     public static ModelSession ForRun(TrainOptions o, StaticGraph.Data.ImageDataset data, int stepsPerEpoch) =>
         new(ModelZoo.Get(o.Model, o.Variant), o.BatchSize, data.Channels, data.Height, data.Width, data.ClassCount,
             new Sgd(o.Momentum, o.WeightDecay, o.Nesterov, o.NoDecayOnNormAndBias), ScheduleFactory.Create(o, stepsPerEpoch),
-            o.Seed, o.Threads, TrainingObjectives.FromOptions(o.Regularizers), DeviceChoice.Resolve(o.Device, Console.Error));
+            o.Seed, o.Threads, TrainingObjectives.FromOptions(o.Regularizers), DeviceChoice.Resolve(o.Device, Console.Error, o.Precision));
 
     /// <summary>The backend both executables run on.</summary>
     public IBackend Backend { get; }

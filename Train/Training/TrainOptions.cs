@@ -57,6 +57,9 @@ public sealed record TrainOptions
     /// <summary>The backend: auto (CUDA when a GPU is usable, else the CPU), cpu or cuda. Not part of the run's identity: a resumed run may change it.</summary>
     public string Device { get; init; } = "auto";
 
+    /// <summary>f32, or on the GPU tf32, bf16 or fp16 for convolutions and matrix products (master weights stay f32).</summary>
+    public string Precision { get; init; } = "f32";
+
     /// <summary>Folder with the data set files, searched before the default location.</summary>
     public string? DataDir { get; init; }
 

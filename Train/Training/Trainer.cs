@@ -1,10 +1,10 @@
-using StaticGraph.Cuda.Backend;
-using StaticGraph.Cuda.Data;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using StaticGraph.Backend;
 using StaticGraph.Checkpoints;
+using StaticGraph.Cuda.Backend;
+using StaticGraph.Cuda.Data;
 using StaticGraph.Data;
 using StaticGraph.Models;
 
