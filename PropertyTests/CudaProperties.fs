@@ -12,6 +12,7 @@ open StaticGraph.Ops
 open StaticGraph.Backend
 open StaticGraph.Backend.Cpu
 open StaticGraph.Cuda.Backend
+open StaticGraph.Regularizers
 open DeterminismProperties
 
 let private unavailable = lazy (CudaBackend.Unavailable())
@@ -119,3 +120,45 @@ let ``f32 gradients on CUDA agree with the CPU's within the f32 tolerance`` () =
         let e = relative (after CpuBackend.Instance) (after CudaBackend.Default)
         if e > 1e-4 then failwithf "%O: gradients differ by %g relative" c.Function e)
     |> check 40
+
+/// A regularizer objective, a seed and a step: one training step of a small conv net under that objective.
+type private RegularizerCase = { Name: string; Options: RegularizerOptions; Seed: uint64; Step: int64 }
+
+let private regularizerCase = gen {
+    let! name, options =
+        Gen.elements [ "cutout", RegularizerOptions(Cutout = Nullable 4)
+                       "random-erasing", RegularizerOptions(RandomErasing = Nullable 0.5)
+                       "mixup", RegularizerOptions(Mixup = Nullable 1.0)
+                       "cutmix", RegularizerOptions(CutMix = Nullable 1.0)
+                       "ricap", RegularizerOptions(Ricap = Nullable 0.3)
+                       "dual-cutout", RegularizerOptions(DualCutout = Nullable 0.1, DualCutoutSize = 4)
+                       "label-smoothing", RegularizerOptions(LabelSmoothing = 0.1) ]
+    let! s = seed
+    let! step = Gen.choose (0, 100_000)
+    return { Name = name; Options = options; Seed = s; Step = int64 step }
+}
+
+[<Fact>]
+let ``every regularizer objective's training step on CUDA matches the CPU in f64`` () =
+    requireGpu ()
+    Prop.forAll (Arb.fromGen regularizerCase) (fun c ->
+        let b = GraphBuilder(DType.F64)
+        let x = b.Input("image", DType.F64, 4, 3, 8, 8)
+        let y = b.Input("label", DType.I32, 4)
+        let model (h: Node) = b.Linear(b.GlobalAvgPool(b.Relu(b.BatchNorm(b.Conv2d(h, 6, 3, padding = 1)))), 5)
+        let loss, logits = TrainingObjectives.FromOptions(c.Options).Build(b, Func<Node, Node>(model), x, y, 5).ToTuple()
+        let program = Autodiff.Train(loss, Sgd(Momentum = 0.9, WeightDecay = 5e-4, Nesterov = true), Schedule.Constant 0.1, logits)
+        let images = Array.init (4 * 3 * 8 * 8) (fun i -> sin (float i * 0.37))
+        let labels = [| 0; 3; 4; 1 |]
+        let run (backend: IBackend) =
+            use exe = backend.Compile(program, CompileOptions(Seed = c.Seed))
+            exe.Step <- c.Step
+            exe.SetInput<float>("image", ReadOnlySpan<float>(images))
+            exe.SetInput<int>("label", ReadOnlySpan<int>(labels))
+            exe.Run()
+            [ for v in program.Variables -> exe.ReadVariable<float>(nameOf v) ] @ [ exe.Read<float>(loss) ]
+        for e, a in List.zip (run CpuBackend.Instance) (run CudaBackend.Default) do
+            let scale = max 1e-3 (e |> Array.map abs |> Array.max)
+            let err = Array.map2 (fun p q -> abs (p - q) / scale) e a |> Array.max
+            if err > 1e-9 then failwithf "%s: CUDA differs from the CPU by %g relative" c.Name err)
+    |> check 20

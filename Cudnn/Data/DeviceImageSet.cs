@@ -19,7 +19,7 @@ public sealed unsafe class DeviceImageSet : IDisposable
     private readonly DeviceBuffer _plan;
     private readonly PinnedBuffer _staging;
     private readonly CudaModule _module;
-    private readonly Dictionary<(CudaExecutable, string, string), (KernelArgBlock Images, KernelArgBlock Labels, long Elements)> _targets = [];
+    private readonly Dictionary<(CudaExecutable, string, string?), (KernelArgBlock Images, KernelArgBlock? Labels, long Elements)> _targets = [];
 
     /// <summary>
     /// Uploads images of channels × height × width bytes with their labels (one per image), and the per-channel
@@ -64,9 +64,10 @@ public sealed unsafe class DeviceImageSet : IDisposable
     /// <summary>
     /// Writes the batch described by <paramref name="plan"/> (per image: index, vertical shift, horizontal shift, flip) into
     /// <paramref name="target"/>'s inputs <paramref name="imageInput"/> [N, C, H, W] (f32) and <paramref name="labelInput"/>
-    /// [N] (i32). Queued on the stream the target runs on, so its next run sees the batch.
+    /// [N] (i32; null when the program takes no labels, as an inference program). Queued on the stream the target runs on,
+    /// so its next run sees the batch.
     /// </summary>
-    public void Assemble(CudaExecutable target, string imageInput, string labelInput, ReadOnlySpan<int> plan)
+    public void Assemble(CudaExecutable target, string imageInput, string? labelInput, ReadOnlySpan<int> plan)
     {
         var images = target.Program.Inputs.FirstOrDefault(i => i.Name == imageInput)
             ?? throw new KeyNotFoundException($"the program has no input named '{imageInput}'");
@@ -88,7 +89,8 @@ public sealed unsafe class DeviceImageSet : IDisposable
             args = (
                 new KernelArgBlock([KernelArg.U64(_pixels.Pointer), KernelArg.U64(_plan.Pointer), KernelArg.U64(_tables.Pointer),
                     KernelArg.U64(target.InputPointer(imageInput)), KernelArg.I64(elements), KernelArg.I32(Channels), KernelArg.I32(Height), KernelArg.I32(Width)], _ => 0),
-                new KernelArgBlock([KernelArg.U64(_labels.Pointer), KernelArg.U64(_plan.Pointer), KernelArg.U64(target.InputPointer(labelInput)), KernelArg.I64(batch)], _ => 0),
+                labelInput is null ? null
+                    : new KernelArgBlock([KernelArg.U64(_labels.Pointer), KernelArg.U64(_plan.Pointer), KernelArg.U64(target.InputPointer(labelInput)), KernelArg.I64(batch)], _ => 0),
                 elements);
             _targets[(target, imageInput, labelInput)] = args;
         }
@@ -99,8 +101,9 @@ public sealed unsafe class DeviceImageSet : IDisposable
         var block = (uint)LaunchCommand.BlockSize;
         _module.GetFunction(BatchAssemblySource.Images.Name)
             .Launch(((uint)Math.Clamp((args.Elements + block - 1) / block, 1, LaunchCommand.MaxBlocks), 1, 1), (block, 1, 1), stream, args.Images.Pointers);
-        _module.GetFunction(BatchAssemblySource.Labels.Name)
-            .Launch(((uint)Math.Clamp((batch + block - 1) / block, 1, LaunchCommand.MaxBlocks), 1, 1), (block, 1, 1), stream, args.Labels.Pointers);
+        if (args.Labels is { } labelArgs)
+            _module.GetFunction(BatchAssemblySource.Labels.Name)
+                .Launch(((uint)Math.Clamp((batch + block - 1) / block, 1, LaunchCommand.MaxBlocks), 1, 1), (block, 1, 1), stream, labelArgs.Pointers);
     }
 
     /// <summary>Frees the device copies.</summary>
@@ -109,7 +112,7 @@ public sealed unsafe class DeviceImageSet : IDisposable
         foreach (var (images, labels, _) in _targets.Values)
         {
             images.Dispose();
-            labels.Dispose();
+            labels?.Dispose();
         }
         _module.Dispose();
         _staging.Dispose();

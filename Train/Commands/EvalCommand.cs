@@ -19,7 +19,8 @@ public static class EvalCommand
         {
             using var session = CheckpointSession.Open(r.GetValue(checkpoint)!, r.GetValue(dataDir), r.GetValue(threads), out var test);
             if (r.GetValue(testLimit) > 0) test = test.Take(r.GetValue(testLimit));
-            var (loss, accuracy) = new Evaluator(session).Evaluate(test);
+            using var evaluator = new Evaluator(session);
+            var (loss, accuracy) = evaluator.Evaluate(test);
             Console.WriteLine($"test loss {loss:F4} accuracy {accuracy * 100:F2}% ({test.Count} images)");
             return 0;
         }));

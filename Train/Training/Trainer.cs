@@ -57,7 +57,7 @@ public sealed class Trainer(TrainOptions options, ITrainingProgress progress)
         using var session = ModelSession.ForRun(options, train, stepsPerEpoch);
         var step = session.Training;
         step.GuardUpdates = true;
-        var evaluator = new Evaluator(session);
+        using var evaluator = new Evaluator(session);
         Directory.CreateDirectory(options.OutDir);
         var metricsPath = Path.Combine(options.OutDir, "metrics.csv");
         var checkpointPath = Path.Combine(options.OutDir, CheckpointName);
