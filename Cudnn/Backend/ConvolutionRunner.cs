@@ -59,7 +59,9 @@ internal sealed class ConvolutionRunner : ICommandRunner, IDisposable
             throw new InvalidOperationException($"cuDNN computes output {expected} for {command.Node}, whose type says [{g.N},{g.K},{g.OutH},{g.OutW}]");
         (_xPtr, _wPtr, _yPtr) = (resolve(command.X), resolve(command.W), resolve(command.Y));
         _algo = Chosen.GetOrAdd((command.Direction, g, command.DType, options.Deterministic, options.AllowTf32), _ => Find(options.Deterministic));
-        _conv.SetMathType(_algo.MathType);
+        // The chosen result's math type (CUDA-NOTES), except that FP32 without TF32 stays FMA whatever a result reports:
+        // cuDNN's DEFAULT math may use TF32 for FP32 data, which the numerics contract forbids unless asked for.
+        _conv.SetMathType(math == CudnnMathType.Fma ? CudnnMathType.Fma : _algo.MathType);
     }
 
     public ConvolutionCommand Command { get; }

@@ -28,7 +28,12 @@ public sealed class CudaBackend(CudaOptions options) : IBackend
     /// Null when programs can run on a GPU here; otherwise one line saying what is missing (a library and where it was
     /// looked for, or the driver's answer when there is no device).
     /// </summary>
-    public static string? Unavailable()
+    public static string? Unavailable() => Availability.Value;
+
+    // The machine does not change while the process runs: look once.
+    private static readonly Lazy<string?> Availability = new(Probe);
+
+    private static string? Probe()
     {
         try
         {
