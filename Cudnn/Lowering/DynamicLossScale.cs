@@ -33,6 +33,16 @@ public sealed class DynamicLossScale
         GrowthInterval = growthInterval;
     }
 
+    /// <summary>The policy as a checkpoint left it: scale <paramref name="scale"/> after <paramref name="goodSteps"/> good steps in a row.</summary>
+    public static DynamicLossScale Resume(float scale, int goodSteps, int growthInterval = DefaultGrowthInterval)
+    {
+        var policy = new DynamicLossScale(scale, growthInterval);
+        ArgumentOutOfRangeException.ThrowIfNegative(goodSteps);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(goodSteps, growthInterval);
+        policy.GoodSteps = goodSteps;
+        return policy;
+    }
+
     /// <summary>The scale S of the next step.</summary>
     public float Scale { get; private set; }
 

@@ -5,6 +5,7 @@ using StaticGraph.Backend;
 using StaticGraph.Checkpoints;
 using StaticGraph.Cuda.Backend;
 using StaticGraph.Cuda.Data;
+using StaticGraph.Cuda.Lowering;
 using StaticGraph.Data;
 using StaticGraph.Models;
 
@@ -68,6 +69,9 @@ public sealed class Trainer(TrainOptions options, ITrainingProgress progress)
         {
             var saved = CheckpointFile.Load(checkpointPath, step, session.TrainingProgram);
             partial = EpochSums.From(saved.Metadata);
+            if (step is CudaExecutable { LossScale: not null } fp16 && saved.Metadata.TryGetValue(LossScaleKey, out var scale)
+                && saved.Metadata.TryGetValue(LossScaleGoodStepsKey, out var good))
+                fp16.LossScale = DynamicLossScale.Resume(float.Parse(scale, CultureInfo.InvariantCulture), int.Parse(good, CultureInfo.InvariantCulture));
             history.AddRange(MetricsFile.Read(metricsPath).Take((int)(saved.Step / stepsPerEpoch)));
         }
         MetricsFile.Write(metricsPath, history);
@@ -173,9 +177,17 @@ public sealed class Trainer(TrainOptions options, ITrainingProgress progress)
         var meta = sums.ToMetadata();
         meta[OptionsKey] = JsonSerializer.Serialize(options);
         meta["model"] = options.Model;
+        if (step is CudaExecutable { LossScale: { } scaler })
+        {
+            // An FP16 run resumes with the scale it had, so the steps it skips are the ones the uninterrupted run skips.
+            meta[LossScaleKey] = scaler.Scale.ToString("R", CultureInfo.InvariantCulture);
+            meta[LossScaleGoodStepsKey] = scaler.GoodSteps.ToString(CultureInfo.InvariantCulture);
+        }
         meta["dataset"] = options.Dataset;
         CheckpointFile.Save(path, step, session.TrainingProgram, epoch, meta, options.Seed);
     }
+
+    private const string LossScaleKey = "fp16_loss_scale", LossScaleGoodStepsKey = "fp16_loss_scale_good_steps";
 
     /// <summary>The running sums of an epoch in progress (saved with a mid-epoch checkpoint).</summary>
     private sealed record EpochSums(double LossSum, long Correct, long Seen, double Seconds)
