@@ -17,7 +17,7 @@ public sealed unsafe class CudaExecutable : IExecutable
 {
     private readonly CudaRuntime _runtime;
     private readonly CudaOptions _options;
-    private readonly CudaModule _module;
+    private readonly CudaModule? _module;
     private readonly DeviceBuffer _arena;
     private readonly DeviceBuffer? _workspace;
     private readonly PinnedBuffer _staging;
@@ -53,7 +53,8 @@ public sealed unsafe class CudaExecutable : IExecutable
             foreach (var c in Plan.Constants)
                 fixed (byte* p = c.Bytes) CudaDriver.CopyHostToDeviceAsync(Resolve(c.Address), p, c.Bytes.Length, _runtime.Stream);
             _staging = PinnedBuffer.Allocate(CudaPlan.ControlBytes);
-            _module = CudaModule.LoadPtx(KernelModules.Compile(Plan.ModuleSource(), _runtime.Architecture));
+            // A program of convolutions and GEMMs alone launches no kernel of ours, and an empty module would not load.
+            _module = Plan.Kernels.Count == 0 ? null : CudaModule.LoadPtx(KernelModules.Compile(Plan.ModuleSource(), _runtime.Architecture));
 
             var convolutions = Plan.Commands.OfType<ConvolutionCommand>()
                 .Select(c => ConvolutionRunner.Prepare(c, _runtime, cuda, Resolve)).ToList();
@@ -234,7 +235,7 @@ public sealed unsafe class CudaExecutable : IExecutable
 
     private ICommandRunner Runner(CudaCommand command) => command switch
     {
-        LaunchCommand l => new LaunchRunner(l, _module.GetFunction(l.Kernel.Name), Resolve),
+        LaunchCommand l => new LaunchRunner(l, _module!.GetFunction(l.Kernel.Name), Resolve),
         CopyCommand c => new CopyRunner(c, Resolve),
         GemmCommand g => new GemmRunner(g, _runtime, _options, Resolve),
         _ => throw new NotSupportedException($"the CUDA executable cannot run {command.GetType().Name} of {command.Node}"),
