@@ -102,8 +102,13 @@ public static class DeviceCheckCommand
                 var (major, minor) = Nvrtc.Version();
                 return $" (NVRTC {major}.{minor})";
             }
+            if (name == NativeLibraryResolver.CudnnName)
+            {
+                var (major, minor, patch) = Cudnn.Version();
+                return $" (cuDNN {major}.{minor}.{patch})";
+            }
         }
-        catch (Exception e) when (e is CudaException or NvrtcException or DllNotFoundException or EntryPointNotFoundException)
+        catch (Exception e) when (e is CudaException or NvrtcException or CudnnException or DllNotFoundException or EntryPointNotFoundException)
         {
             return $" (version unavailable: {e.Message})";
         }
