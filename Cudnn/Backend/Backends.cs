@@ -8,7 +8,4 @@ public static class Backends
 {
     /// <summary>CUDA (deterministic, TF32 off) when a GPU and its libraries are usable here, else the CPU backend.</summary>
     public static IBackend Default => CudaBackend.Unavailable() is null ? CudaBackend.Default : CpuBackend.Instance;
-
-    /// <summary>One line saying why <see cref="Default"/> is the CPU, or null when it is CUDA.</summary>
-    public static string? WhyNotCuda => CudaBackend.Unavailable();
 }

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using StaticGraph.Cuda.Lowering;
 using StaticGraph.Cuda.Native;
-using Direction = StaticGraph.Cuda.Lowering.ConvolutionDirection;
-using NativeDirection = StaticGraph.Cuda.Native.ConvolutionDirection;
 
 namespace StaticGraph.Cuda.Backend;
 
@@ -17,7 +15,7 @@ internal sealed class ConvolutionRunner : ICommandRunner, IDisposable
     /// <summary>The most workspace an algorithm may ask for (cuDNN's fastest sometimes want gigabytes).</summary>
     public const long WorkspaceLimit = 512L << 20;
 
-    private static readonly ConcurrentDictionary<(Direction, ConvolutionGeometry, DType, bool, bool), ConvolutionAlgoPerf> Chosen = new();
+    private static readonly ConcurrentDictionary<(ConvolutionDirection, ConvolutionGeometry, DType, bool, bool), ConvolutionAlgoPerf> Chosen = new();
 
     private readonly CudaRuntime _runtime;
     private readonly CudnnTensorDescriptor _x;
@@ -84,10 +82,10 @@ internal sealed class ConvolutionRunner : ICommandRunner, IDisposable
         var bytes = _algo.Memory;
         switch (Command.Direction)
         {
-            case Direction.Forward:
+            case ConvolutionDirection.Forward:
                 CudnnConvolution.Forward(h, 1, _x, _xPtr, _w, _wPtr, _conv, (CudnnConvolutionFwdAlgo)_algo.Algo, _workspace, bytes, 0, _y, _yPtr);
                 break;
-            case Direction.BackwardData:
+            case ConvolutionDirection.BackwardData:
                 CudnnConvolution.BackwardData(h, 1, _w, _wPtr, _y, _yPtr, _conv, (CudnnConvolutionBwdDataAlgo)_algo.Algo, _workspace, bytes, 0, _x, _xPtr);
                 break;
             default:
@@ -112,17 +110,11 @@ internal sealed class ConvolutionRunner : ICommandRunner, IDisposable
         using var scratch = DeviceBuffer.Allocate(Math.Max(limit, 256));
         var perfs = Command.Direction switch
         {
-            Direction.Forward => CudnnConvolution.FindForward(h, _x, _xPtr, _w, _wPtr, _conv, _y, _yPtr, scratch.Pointer, limit),
-            Direction.BackwardData => CudnnConvolution.FindBackwardData(h, _w, _wPtr, _y, _yPtr, _conv, _x, _xPtr, scratch.Pointer, limit),
+            ConvolutionDirection.Forward => CudnnConvolution.FindForward(h, _x, _xPtr, _w, _wPtr, _conv, _y, _yPtr, scratch.Pointer, limit),
+            ConvolutionDirection.BackwardData => CudnnConvolution.FindBackwardData(h, _w, _wPtr, _y, _yPtr, _conv, _x, _xPtr, scratch.Pointer, limit),
             _ => CudnnConvolution.FindBackwardFilter(h, _x, _xPtr, _y, _yPtr, _conv, _w, _wPtr, scratch.Pointer, limit),
         };
         _runtime.Stream.Synchronize();
-        var direction = Command.Direction switch
-        {
-            Direction.Forward => NativeDirection.Forward,
-            Direction.BackwardData => NativeDirection.BackwardData,
-            _ => NativeDirection.BackwardFilter,
-        };
-        return ConvolutionAlgorithms.Choose(direction, perfs, deterministic, limit);
+        return ConvolutionAlgorithms.Choose(Command.Direction, perfs, deterministic, limit);
     }
 }

@@ -25,6 +25,7 @@ public sealed unsafe class CudaExecutable : IExecutable
     private readonly ICommandRunner[] _guards;
     private readonly ICommandRunner[] _updates;
     private readonly List<IDisposable> _owned = [];
+    private readonly Dictionary<string, Node> _inputs;
     private readonly ICommandRunner[] _step = [];
     private CudaGraphExec? _graph;
     private int _runs;
@@ -35,6 +36,7 @@ public sealed unsafe class CudaExecutable : IExecutable
         Program = program;
         _options = cuda;
         _runtime = CudaRuntime.For(cuda.Device);
+        _inputs = program.Inputs.ToDictionary(i => i.Name!, StringComparer.Ordinal);
         Plan = CudaPlanner.Plan(program, new CudaPlanOptions(cuda.Precision));
         LossScale = Plan.UsesLossScale && Plan.Updates.Count > 0 ? new DynamicLossScale() : null;
         Variables = options.ShareVariablesWith switch
@@ -113,8 +115,7 @@ public sealed unsafe class CudaExecutable : IExecutable
     /// <inheritdoc/>
     public void SetInput<T>(string name, ReadOnlySpan<T> values) where T : unmanaged
     {
-        var node = Program.Inputs.FirstOrDefault(i => i.Name == name)
-            ?? throw new KeyNotFoundException($"the program has no input named '{name}' (inputs: {string.Join(", ", Program.Inputs.Select(i => i.Name))})");
+        var node = Input(name);
         ElementTypes.Check<T>(node.Type, $"input '{name}'");
         if (values.Length != node.Shape.ElementCount)
             throw new ArgumentException($"input '{name}' is {node.Type}: expected {node.Shape.ElementCount} values, got {values.Length}", nameof(values));
@@ -126,10 +127,13 @@ public sealed unsafe class CudaExecutable : IExecutable
     /// <summary>The device address of input <paramref name="name"/> (for writers on the device, such as a device data set).</summary>
     public ulong InputPointer(string name)
     {
-        var node = Program.Inputs.FirstOrDefault(i => i.Name == name)
-            ?? throw new KeyNotFoundException($"the program has no input named '{name}' (inputs: {string.Join(", ", Program.Inputs.Select(i => i.Name))})");
+        var node = Input(name);
         return Resolve(Plan.Addresses[node]);
     }
+
+    private Node Input(string name) =>
+        _inputs.TryGetValue(name, out var node) ? node
+            : throw new KeyNotFoundException($"the program has no input named '{name}' (inputs: {string.Join(", ", _inputs.Keys)})");
 
     /// <inheritdoc/>
     public void Run()
@@ -146,15 +150,14 @@ public sealed unsafe class CudaExecutable : IExecutable
 
         if ((GuardUpdates || LossScale is not null) && Plan.Updates.Count > 0)
         {
-            // One read of the control block's flags: the guard's at 16, the FP16 overflow flag at 28.
-            var flags = stackalloc uint[4];
-            CudaDriver.CopyDeviceToHostAsync(flags, Resolve(DeviceAddress.Arena(FiniteCheckKernel.FlagOffset)), 16, stream);
+            var block = stackalloc byte[ControlBlock.Bytes];
+            CudaDriver.CopyDeviceToHostAsync(block, Resolve(DeviceAddress.Arena(CudaPlan.ControlOffset)), ControlBlock.Bytes, stream);
             stream.Synchronize();
             // An FP16 overflow is expected now and then: the updates were skipped and the scaler halves the scale, rather
             // than the guard throwing for the infinities the overflow caused. Otherwise a tripped guard skipped them too.
-            var overflowed = flags[(CudaPlan.OverflowFlagOffset - FiniteCheckKernel.FlagOffset) / 4] != 0;
+            var (tripped, overflowed) = ControlBlock.Flags(new ReadOnlySpan<byte>(block, ControlBlock.Bytes));
             if (LossScale is { } scaler) scaler.Update(overflowed);
-            if (!overflowed && GuardUpdates && flags[0] != 0) ThrowForFirstNonFiniteUpdate();
+            if (!overflowed && GuardUpdates && tripped) ThrowForFirstNonFiniteUpdate();
         }
         stream.Synchronize();
         _runs++;
@@ -279,20 +282,16 @@ public sealed unsafe class CudaExecutable : IExecutable
 
     private void WriteControlBlock()
     {
-        var control = (ulong*)_staging.Pointer;
-        control[0] = Variables.Seed;
-        control[1] = (ulong)Step;
-        control[2] = (ulong)(GuardUpdates ? 1 : 0) << 32; // the non-finite flag (low word, cleared) and whether the guard is on
-        // The loss scale (low word; 1 without loss scaling, so that unscaled plans read a harmless value) and the overflow flag.
-        control[3] = BitConverter.SingleToUInt32Bits(LossScale?.Scale ?? 1f);
+        var control = (byte*)_staging.Pointer;
+        ControlBlock.Write(new Span<byte>(control, ControlBlock.Bytes), Variables.Seed, Step, GuardUpdates, LossScale?.Scale ?? 1f);
         if (Program.LearningRate is { } lr && Program.Schedule is { } schedule)
         {
-            var rate = (byte*)(control + 4);
+            var rate = control + ControlBlock.Bytes;
             if (lr.DType == DType.F32) *(float*)rate = (float)schedule.At(Step);
             else *(double*)rate = schedule.At(Step);
             CudaDriver.CopyHostToDeviceAsync(Resolve(Plan.Addresses[lr]), rate, lr.DType.SizeInBytes(), _runtime.Stream);
         }
-        CudaDriver.CopyHostToDeviceAsync(Resolve(DeviceAddress.Arena(CudaPlan.ControlOffset)), control, 32, _runtime.Stream);
+        CudaDriver.CopyHostToDeviceAsync(Resolve(DeviceAddress.Arena(CudaPlan.ControlOffset)), control, ControlBlock.Bytes, _runtime.Stream);
     }
 
     private void ThrowForFirstNonFiniteUpdate()

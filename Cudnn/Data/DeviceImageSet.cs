@@ -19,6 +19,8 @@ public sealed unsafe class DeviceImageSet : IDisposable
     private readonly DeviceBuffer _plan;
     private readonly PinnedBuffer _staging;
     private readonly CudaModule _module;
+    private readonly CudaFunction _assembleImages;
+    private readonly CudaFunction _assembleLabels;
     private readonly Dictionary<(CudaExecutable, string, string?), (KernelArgBlock Images, KernelArgBlock? Labels, long Elements)> _targets = [];
 
     /// <summary>
@@ -44,6 +46,8 @@ public sealed unsafe class DeviceImageSet : IDisposable
         _staging = PinnedBuffer.Allocate((long)maxBatch * BatchAssemblySource.PlanStride * sizeof(int));
         var source = BatchAssemblySource.Images.Source + "\n" + BatchAssemblySource.Labels.Source;
         _module = CudaModule.LoadPtx(KernelModules.Compile(source, _runtime.Architecture));
+        _assembleImages = _module.GetFunction(BatchAssemblySource.Images.Name);
+        _assembleLabels = _module.GetFunction(BatchAssemblySource.Labels.Name);
     }
 
     /// <summary>Images held.</summary>
@@ -98,12 +102,10 @@ public sealed unsafe class DeviceImageSet : IDisposable
         var stream = _runtime.Stream;
         // The previous run ended synchronised, so the staging buffer is free to refill and the copy is ordered before the launches.
         CudaDriver.CopyHostToDeviceAsync(_plan.Pointer, _staging.Pointer, (long)plan.Length * sizeof(int), stream);
-        var block = (uint)LaunchCommand.BlockSize;
-        _module.GetFunction(BatchAssemblySource.Images.Name)
-            .Launch(((uint)Math.Clamp((args.Elements + block - 1) / block, 1, LaunchCommand.MaxBlocks), 1, 1), (block, 1, 1), stream, args.Images.Pointers);
+        const uint block = LaunchCommand.BlockSize;
+        _assembleImages.Launch((LaunchCommand.BlocksFor(args.Elements), 1, 1), (block, 1, 1), stream, args.Images.Pointers);
         if (args.Labels is { } labelArgs)
-            _module.GetFunction(BatchAssemblySource.Labels.Name)
-                .Launch(((uint)Math.Clamp((batch + block - 1) / block, 1, LaunchCommand.MaxBlocks), 1, 1), (block, 1, 1), stream, labelArgs.Pointers);
+            _assembleLabels.Launch((LaunchCommand.BlocksFor(batch), 1, 1), (block, 1, 1), stream, labelArgs.Pointers);
     }
 
     /// <summary>Frees the device copies.</summary>

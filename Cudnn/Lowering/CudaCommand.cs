@@ -1,4 +1,5 @@
 using StaticGraph.Cuda.Kernels;
+using StaticGraph.Cuda.Native;
 
 namespace StaticGraph.Cuda.Lowering;
 
@@ -24,18 +25,10 @@ public sealed record LaunchCommand(Node? Node, CudaKernelSource Kernel, long Thr
     public const int MaxBlocks = 65536;
 
     /// <summary>Blocks of this launch.</summary>
-    public uint Blocks => (uint)Math.Clamp((Threads + BlockSize - 1) / BlockSize, 1, MaxBlocks);
-}
+    public uint Blocks => BlocksFor(Threads);
 
-/// <summary>Which cuDNN convolution call a command makes.</summary>
-public enum ConvolutionDirection
-{
-    /// <summary><c>cudnnConvolutionForward</c>: y = conv(x, w).</summary>
-    Forward,
-    /// <summary><c>cudnnConvolutionBackwardData</c>: dx from dy and w.</summary>
-    BackwardData,
-    /// <summary><c>cudnnConvolutionBackwardFilter</c>: dw from x and dy.</summary>
-    BackwardFilter,
+    /// <summary>Blocks of <see cref="BlockSize"/> threads for a grid-stride launch over <paramref name="threads"/> threads.</summary>
+    public static uint BlocksFor(long threads) => (uint)Math.Clamp((threads + BlockSize - 1) / BlockSize, 1, MaxBlocks);
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using StaticGraph.Cuda.Kernels;
+using StaticGraph.Cuda.Native;
 
 namespace StaticGraph.Cuda.Lowering;
 

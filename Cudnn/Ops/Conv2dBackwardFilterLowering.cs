@@ -1,5 +1,6 @@
 using StaticGraph.Cuda.Kernels;
 using StaticGraph.Cuda.Lowering;
+using StaticGraph.Cuda.Native;
 using StaticGraph.Ops;
 
 namespace StaticGraph.Cuda.Ops;

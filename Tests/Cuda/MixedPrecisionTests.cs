@@ -3,6 +3,7 @@ using StaticGraph.Backend.Cpu;
 using StaticGraph.Cuda.Backend;
 using StaticGraph.Cuda.Kernels;
 using StaticGraph.Cuda.Lowering;
+using StaticGraph.Cuda.Native;
 using StaticGraph.Ops;
 using StaticGraph.Tests.Cuda.Emulation;
 using Xunit;

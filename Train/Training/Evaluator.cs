@@ -1,5 +1,6 @@
 using StaticGraph.Cuda.Backend;
 using StaticGraph.Cuda.Data;
+using StaticGraph.Cuda.Kernels;
 using StaticGraph.Data;
 
 namespace StaticGraph.Train.Training;
@@ -14,7 +15,7 @@ public sealed class Evaluator(ModelSession session) : IDisposable
     private readonly float[] _images = new float[session.Inference.Program.Inputs.Single(i => i.Name == ModelSession.ImageInput).Shape.ElementCount];
     private readonly int[] _labels = new int[session.BatchSize];
     private readonly float[] _logits = new float[session.BatchSize * session.Classes];
-    private readonly int[] _plan = new int[session.BatchSize * 4];
+    private readonly int[] _plan = new int[session.BatchSize * BatchAssemblySource.PlanStride];
     private (ImageDataset Data, DeviceImageSet Images)? _onDevice;
 
     /// <summary>Mean cross-entropy and accuracy over <paramref name="data"/>.</summary>

@@ -5,6 +5,7 @@ using StaticGraph.Backend;
 using StaticGraph.Checkpoints;
 using StaticGraph.Cuda.Backend;
 using StaticGraph.Cuda.Data;
+using StaticGraph.Cuda.Kernels;
 using StaticGraph.Cuda.Lowering;
 using StaticGraph.Data;
 using StaticGraph.Models;
@@ -81,7 +82,7 @@ public sealed class Trainer(TrainOptions options, ITrainingProgress progress)
             ? new DeviceImageSet(train.Pixels, train.Labels, train.Channels, train.Height, train.Width,
                 BatchAssembler.ConversionTables(train, augment.Normalize), batch)
             : null;
-        var batchPlan = new int[batch * 4];
+        var batchPlan = new int[batch * BatchAssemblySource.PlanStride];
         var batchLabels = new int[batch];
         var logits = new float[batch * train.ClassCount];
         var loss = new float[1];

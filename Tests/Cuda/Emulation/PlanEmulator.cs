@@ -73,25 +73,19 @@ internal sealed unsafe class PlanEmulator : IExecutable
     public void Run()
     {
         var program = _plan.Program;
-        var control = (ulong*)(_arena + CudaPlan.ControlOffset);
-        control[0] = Seed;
-        control[1] = (ulong)Step;
-        // The loss scale and a cleared overflow flag, as CudaExecutable writes them before each run.
-        *(float*)(_arena + CudaPlan.LossScaleOffset) = LossScale?.Scale ?? 1f;
-        *(uint*)(_arena + CudaPlan.OverflowFlagOffset) = 0;
+        var control = new Span<byte>(_arena + CudaPlan.ControlOffset, ControlBlock.Bytes);
+        ControlBlock.Write(control, Seed, Step, GuardUpdates, LossScale?.Scale ?? 1f);
         if (program.LearningRate is { } lr && program.Schedule is { } schedule)
         {
             var p = Resolve(_plan.Addresses[lr]);
             if (lr.DType == DType.F32) *(float*)p = (float)schedule.At(Step);
             else *(double*)p = schedule.At(Step);
         }
-        *(uint*)(_arena + FiniteCheckKernel.FlagOffset) = 0;
-        *(uint*)(_arena + GuardedUpdateKernel.GuardEnabledOffset) = GuardUpdates ? 1u : 0u;
         // As on the device: compute, guards, then updates that skip themselves when the flags say so.
         foreach (var command in _plan.Commands.Concat(_plan.Guards).Concat(_plan.Updates)) Execute(command);
-        var overflowed = *(uint*)(_arena + CudaPlan.OverflowFlagOffset) != 0;
+        var (tripped, overflowed) = ControlBlock.Flags(control);
         if (LossScale is { } scaler && _plan.Updates.Count > 0) scaler.Update(overflowed);
-        if (!overflowed && GuardUpdates && *(uint*)(_arena + FiniteCheckKernel.FlagOffset) != 0)
+        if (!overflowed && GuardUpdates && tripped)
             throw new NonFiniteValueException(_plan.Updates[0].Node!, Step, double.NaN);
         if (program.Mode == ProgramMode.Training) Step++;
     }

@@ -1,4 +1,5 @@
 using StaticGraph.Cuda.Lowering;
+using StaticGraph.Cuda.Native;
 
 namespace StaticGraph.Tests.Cuda.Emulation;
 
