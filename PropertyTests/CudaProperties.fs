@@ -75,7 +75,7 @@ let ``random draws on CUDA are the CPU's bits for every seed, step and shape`` (
             let u = b.Uniform("u", [| c.Rows; c.Columns |], -2.0, 3.0, dtype)
             let m = b.Bernoulli("m", [| c.Rows; c.Columns |], c.P, dtype)
             let p = b.Permutation("p", c.Columns)
-            let program = Program.Inference(u, m, p)
+            let program = GraphProgram.Inference(u, m, p)
             use cpu = CpuBackend.Instance.Compile(program, CompileOptions(Seed = c.Seed))
             use gpu = CudaBackend.Default.Compile(program, CompileOptions(Seed = c.Seed))
             cpu.Step <- c.Step

@@ -76,7 +76,7 @@ let run (c: Check) =
         | true, g -> Some g
         | _ -> None
     let fetched = wrt |> Array.choose gradNode
-    let program = Program.Create(c.Mode, Array.append [| loss |] fetched, Array.empty<StateUpdate>, null, null)
+    let program = GraphProgram.Create(c.Mode, Array.append [| loss |] fetched, Array.empty<StateUpdate>, null, null)
     use exe = CpuBackend.Instance.Compile(program, CompileOptions(Seed = 1UL, Threads = 2))
     let feed i (v: float[]) = exe.SetInput<float>(inputName i, ReadOnlySpan<float>(v))
     // The memory plan treats fed inputs as transient (their buffers are reused after their last

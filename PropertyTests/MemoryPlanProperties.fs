@@ -204,7 +204,7 @@ let private describe (o: BufferInterval) =
 let ``buffers live at the same time never overlap, and all are 64-byte aligned`` () =
     Prop.forAll (Arb.fromGen dag) (fun d ->
         let nodes = build d
-        let program = Program.Inference(d.Fetches |> List.map (fun i -> nodes[i]) |> Array.ofList)
+        let program = GraphProgram.Inference(d.Fetches |> List.map (fun i -> nodes[i]) |> Array.ofList)
         let plan = MemoryPlan.Build program
         let buffers = plan.Buffers |> Array.ofSeq
         for p in buffers do
@@ -222,7 +222,7 @@ let ``buffers live at the same time never overlap, and all are 64-byte aligned``
 let ``every value is read while its buffer is live`` () =
     Prop.forAll (Arb.fromGen dag) (fun d ->
         let nodes = build d
-        let program = Program.Inference(d.Fetches |> List.map (fun i -> nodes[i]) |> Array.ofList)
+        let program = GraphProgram.Inference(d.Fetches |> List.map (fun i -> nodes[i]) |> Array.ofList)
         let plan = MemoryPlan.Build program
         let index = program.Nodes |> Seq.mapi (fun i n -> n, i) |> dict
         for n in program.Nodes do
@@ -242,7 +242,7 @@ let ``running the planned program gives the naive evaluation's values`` () =
     Prop.forAll (Arb.fromGen dag) (fun d ->
         let nodes = build d
         let fetches = d.Fetches |> List.map (fun i -> nodes[i]) |> Array.ofList
-        let program = Program.Inference fetches
+        let program = GraphProgram.Inference fetches
         let expected = evaluate d
         use exe = CpuBackend.Instance.Compile(program, CompileOptions(Seed = 1UL, Threads = 2))
         // Inputs the fetches do not need are pruned from the program.
@@ -268,7 +268,7 @@ let ``a program fed once gives bitwise the same values on every run`` () =
     // Fed inputs stay live to the end of the run, so a caller may feed once and run many times.
     Prop.forAll (Arb.fromGen dag) (fun d ->
         let nodes = build d
-        let program = Program.Inference(d.Fetches |> List.map (fun i -> nodes[i]) |> Array.ofList)
+        let program = GraphProgram.Inference(d.Fetches |> List.map (fun i -> nodes[i]) |> Array.ofList)
         use exe = CpuBackend.Instance.Compile(program, CompileOptions(Seed = 1UL, Threads = 2))
         let fed = program.Inputs |> Seq.map (fun n -> n.Name) |> Set.ofSeq
         d.InputValues |> Array.iteri (fun i v ->

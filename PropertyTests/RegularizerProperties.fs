@@ -34,7 +34,7 @@ let private bitsOf (exe: IExecutable) (n: Node) =
     | _ -> exe.Read<int>(n) |> Array.map int64
 
 let private compile mode (fetches: Node[]) seed threads =
-    CpuBackend.Instance.Compile(Program.Create(mode, fetches, Array.empty<StateUpdate>, null, null), CompileOptions(Seed = seed, Threads = threads))
+    CpuBackend.Instance.Compile(GraphProgram.Create(mode, fetches, Array.empty<StateUpdate>, null, null), CompileOptions(Seed = seed, Threads = threads))
 
 /// Every fetch's value after one run of a program of <c>mode</c> at (seed, step).
 let private evaluate mode (fetches: Node[]) (seed: uint64) (step: int64) threads =

@@ -47,13 +47,13 @@ let private feed (run: IExecutable) (c: ResumeCase) (s: int) =
     run.SetInput("image", ReadOnlySpan images)
     run.SetInput("label", ReadOnlySpan labels)
 
-let private steps (run: IExecutable) (p: Program) (c: ResumeCase) (first: int) (last: int) =
+let private steps (run: IExecutable) (p: GraphProgram) (c: ResumeCase) (first: int) (last: int) =
     [ for s in first .. last - 1 do
         feed run c s
         run.Run()
         yield BitConverter.SingleToInt32Bits((run.Read<float32> p.Fetches.[0]).[0]) ]
 
-let private variables (run: IExecutable) (p: Program) =
+let private variables (run: IExecutable) (p: GraphProgram) =
     [ for v in p.Variables -> v.Name, run.ReadVariableBytes v.Name ]
 
 [<Property(MaxTest = 25)>]

@@ -19,10 +19,10 @@ public sealed class CudaBackend(CudaOptions options) : IBackend
     public string Name => "cuda";
 
     /// <inheritdoc/>
-    public IExecutable Compile(Program program, CompileOptions options) => CompileCuda(program, options);
+    public IExecutable Compile(GraphProgram program, CompileOptions options) => CompileCuda(program, options);
 
     /// <summary>Compiles to the concrete CUDA executable.</summary>
-    public CudaExecutable CompileCuda(Program program, CompileOptions options) => new(program, options, Options);
+    public CudaExecutable CompileCuda(GraphProgram program, CompileOptions options) => new(program, options, Options);
 
     /// <summary>
     /// Null when programs can run on a GPU here; otherwise one line saying what is missing (a library and where it was

@@ -31,7 +31,7 @@ public sealed unsafe class CudaExecutable : IExecutable
     private int _runs;
     private bool _disposed;
 
-    internal CudaExecutable(Program program, CompileOptions options, CudaOptions cuda)
+    internal CudaExecutable(GraphProgram program, CompileOptions options, CudaOptions cuda)
     {
         Program = program;
         _options = cuda;
@@ -80,7 +80,7 @@ public sealed unsafe class CudaExecutable : IExecutable
     }
 
     /// <inheritdoc/>
-    public Program Program { get; }
+    public GraphProgram Program { get; }
 
     /// <summary>The plan this executable runs.</summary>
     public CudaPlan Plan { get; }

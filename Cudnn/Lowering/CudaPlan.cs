@@ -41,7 +41,7 @@ public sealed class CudaPlan
     /// <summary>Bytes reserved for the control block.</summary>
     public const long ControlBytes = Alignment;
 
-    internal CudaPlan(Program program, ElementwiseFusion fusion, MemoryPlan memory, IReadOnlyDictionary<Node, DeviceAddress> addresses,
+    internal CudaPlan(GraphProgram program, ElementwiseFusion fusion, MemoryPlan memory, IReadOnlyDictionary<Node, DeviceAddress> addresses,
         IReadOnlyList<ConstantSlot> constants, IReadOnlyList<CudaCommand> commands, IReadOnlyList<LaunchCommand> guards, IReadOnlyList<LaunchCommand> updates,
         long activationsOffset, long scratchOffset, long scratchBytes, CudaPlanOptions options, bool usesLossScale)
     {
@@ -62,7 +62,7 @@ public sealed class CudaPlan
     }
 
     /// <summary>The program planned.</summary>
-    public Program Program { get; }
+    public GraphProgram Program { get; }
 
     /// <summary>The options the program was planned with.</summary>
     public CudaPlanOptions Options { get; }

@@ -17,20 +17,20 @@ public sealed class CudaPlanner
     private long _scratchBytes;
     private bool _usesLossScale;
 
-    private CudaPlanner(Program program, CudaPlanOptions options)
+    private CudaPlanner(GraphProgram program, CudaPlanOptions options)
     {
         Program = program;
         Options = options;
     }
 
     /// <summary>The program being planned.</summary>
-    public Program Program { get; }
+    public GraphProgram Program { get; }
 
     /// <summary>The options planned with.</summary>
     public CudaPlanOptions Options { get; }
 
     /// <summary>Plans <paramref name="program"/> (with <see cref="CudaPlanOptions.Default"/> when <paramref name="options"/> is null).</summary>
-    public static CudaPlan Plan(Program program, CudaPlanOptions? options = null) =>
+    public static CudaPlan Plan(GraphProgram program, CudaPlanOptions? options = null) =>
         new CudaPlanner(program, options ?? CudaPlanOptions.Default).Build();
 
     private CudaPlan Build()

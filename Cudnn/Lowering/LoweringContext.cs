@@ -17,7 +17,7 @@ public sealed class LoweringContext
     public Node Node { get; }
 
     /// <summary>The program planned.</summary>
-    public Program Program => _planner.Program;
+    public GraphProgram Program => _planner.Program;
 
     /// <summary>The options the program is planned with.</summary>
     public CudaPlanOptions Options => _planner.Options;

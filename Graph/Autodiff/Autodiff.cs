@@ -44,18 +44,18 @@ public static class Autodiff
     /// A training program: forward, backward, the optimizer's update of every trainable parameter
     /// the loss depends on, and the builder's state updates (BN running statistics).
     /// </summary>
-    public static Program Train(Node loss, IOptimizer optimizer, Schedule schedule, params Node[] fetches)
+    public static GraphProgram Train(Node loss, IOptimizer optimizer, Schedule schedule, params Node[] fetches)
     {
         var b = loss.Owner;
         var parameters = b.Nodes.Where(n => n.Op is VariableOp { Kind: VariableKind.Parameter } && n.Id < loss.Id).ToList();
         var grads = Gradients(loss, parameters);
-        var lr = b.Input(Program.LearningRateInputName, b.FloatType);
+        var lr = b.Input(GraphProgram.LearningRateInputName, b.FloatType);
         var updates = new List<StateUpdate>(b.StateUpdates);
         foreach (var p in parameters)
         {
             if (grads.TryGetValue(p, out var g)) updates.AddRange(optimizer.Update(b, p, g, lr));
         }
-        return Program.Create(ProgramMode.Training, [loss, .. fetches], updates, schedule, lr);
+        return GraphProgram.Create(ProgramMode.Training, [loss, .. fetches], updates, schedule, lr);
     }
 
     /// <summary>Nodes on a path from some node of <paramref name="wrt"/> to <paramref name="loss"/>.</summary>

@@ -7,7 +7,7 @@ public interface IBackend
     string Name { get; }
 
     /// <summary>Compiles <paramref name="program"/>: plans memory, prepares kernels, initialises variables.</summary>
-    IExecutable Compile(Program program, CompileOptions options);
+    IExecutable Compile(GraphProgram program, CompileOptions options);
 }
 
 /// <summary>Options for <see cref="IBackend.Compile"/>.</summary>

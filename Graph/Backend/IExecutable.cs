@@ -4,7 +4,7 @@ namespace StaticGraph.Backend;
 public interface IExecutable : IDisposable
 {
     /// <summary>The program this executes.</summary>
-    Program Program { get; }
+    GraphProgram Program { get; }
 
     /// <summary>
     /// Training steps completed: the counter word of every random draw and the schedule's argument.

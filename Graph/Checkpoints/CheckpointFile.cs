@@ -22,7 +22,7 @@ public static class CheckpointFile
     private const int HashBytes = 32;
 
     /// <summary>Saves every variable of <paramref name="program"/> as held by <paramref name="executable"/>.</summary>
-    public static void Save(string path, IExecutable executable, Program program, int epoch, IReadOnlyDictionary<string, string>? metadata = null, ulong seed = 0)
+    public static void Save(string path, IExecutable executable, GraphProgram program, int epoch, IReadOnlyDictionary<string, string>? metadata = null, ulong seed = 0)
     {
         var variables = program.Variables
             .Select(v => new SavedVariable(v.Name!, v.Type, executable.ReadVariableBytes(v.Name!)))
@@ -141,7 +141,7 @@ public static class CheckpointFile
     /// Loads a checkpoint into an executable. Every variable of the program must be present with
     /// the same type; otherwise nothing is written and the reason names the first mismatch.
     /// </summary>
-    public static CheckpointData Load(string path, IExecutable executable, Program program)
+    public static CheckpointData Load(string path, IExecutable executable, GraphProgram program)
     {
         var data = Read(path);
         var saved = data.Variables.ToDictionary(v => v.Name, StringComparer.Ordinal);

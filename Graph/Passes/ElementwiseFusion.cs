@@ -42,7 +42,7 @@ public sealed class ElementwiseFusion
     /// group of its consumers when all of its users are in that group, it has the group's shape, and its value is not needed
     /// on its own (fetched, an update's source, a fed input, or read through an alias).
     /// </summary>
-    public static ElementwiseFusion Build(Program program, Func<Node, bool> isElementwise)
+    public static ElementwiseFusion Build(GraphProgram program, Func<Node, bool> isElementwise)
     {
         var nodes = program.Nodes;
         var index = new Dictionary<Node, int>();

@@ -55,7 +55,7 @@ public sealed class MemoryPlan
     /// Plans a program's arena. <paramref name="computedBy"/> names the node whose kernel computes each node (a fused
     /// group's root for its interior members, which then get no buffer and read their inputs when the root runs).
     /// </summary>
-    public static MemoryPlan Build(Program program, Func<Node, Node>? computedBy = null)
+    public static MemoryPlan Build(GraphProgram program, Func<Node, Node>? computedBy = null)
     {
         computedBy ??= n => n;
         var nodes = program.Nodes;

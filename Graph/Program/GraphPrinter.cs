@@ -17,7 +17,7 @@ public static class GraphPrinter
     }
 
     /// <summary>The listing of a program, followed by its fetches and updates.</summary>
-    public static string Listing(Program p)
+    public static string Listing(GraphProgram p)
     {
         var sb = new StringBuilder();
         sb.Append("program ").Append(p.Mode.ToString().ToLowerInvariant())
@@ -29,7 +29,7 @@ public static class GraphPrinter
     }
 
     /// <summary>The program as a Graphviz DOT digraph.</summary>
-    public static string ToDot(Program p)
+    public static string ToDot(GraphProgram p)
     {
         var sb = new StringBuilder("digraph program {\n  node [shape=box, fontname=\"monospace\"];\n");
         foreach (var n in p.Nodes)

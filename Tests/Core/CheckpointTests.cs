@@ -8,15 +8,15 @@ namespace StaticGraph.Tests.Core;
 
 public class CheckpointTests
 {
-    private static Program Model(int width)
+    private static GraphProgram Model(int width)
     {
         var b = new GraphBuilder(DType.F32);
         var x = b.Input("x", DType.F32, 2, 3);
         var w = b.Parameter("w", Initializer.Normal(1), [3, width]);
-        return Program.Inference(b.MatMul(x, w));
+        return GraphProgram.Inference(b.MatMul(x, w));
     }
 
-    private static string Saved(Program p, out IExecutable run)
+    private static string Saved(GraphProgram p, out IExecutable run)
     {
         run = CpuBackend.Instance.Compile(p, new CompileOptions(Seed: 3, Threads: 1));
         var path = Path.Combine(Path.GetTempPath(), $"sg-ck-{Guid.NewGuid():N}.sgck");

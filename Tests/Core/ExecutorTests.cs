@@ -14,7 +14,7 @@ public class ExecutorTests
         var x = b.Input("x", DType.F64, 2, 3);
         var w = b.Constant([1, 2, 3], DType.F64, 3);
         var y = b.Sum(b.Mul(x, w), [1]);
-        using var run = CpuBackend.Instance.Compile(Program.Inference(y), new CompileOptions(Threads: 2));
+        using var run = CpuBackend.Instance.Compile(GraphProgram.Inference(y), new CompileOptions(Threads: 2));
         run.SetInput<double>("x", new double[] { 1, 1, 1, 2, 0, -1 });
         run.Run();
         Assert.Equal(new double[] { 6, -1 }, run.Read<double>(y));
@@ -60,13 +60,13 @@ public class ModeSelectTests
         var x = b.Input("x", DType.F64, 2);
         var drawn = b.Uniform("noise", [2]);
         var y = b.ModeSelect(b.Add(x, drawn), b.Scale(x, 2));
-        var inference = Program.Inference(y);
+        var inference = GraphProgram.Inference(y);
         Assert.DoesNotContain(inference.Nodes, n => n.Op is UniformOp);
         using var run = CpuBackend.Instance.Compile(inference, new CompileOptions(Threads: 1));
         run.SetInput<double>("x", new double[] { 1, 2 });
         run.Run();
         Assert.Equal(new double[] { 2, 4 }, run.Read<double>(y));
-        var training = Program.Create(ProgramMode.Training, [y], [], null, null);
+        var training = GraphProgram.Create(ProgramMode.Training, [y], [], null, null);
         Assert.Contains(training.Nodes, n => n.Op is UniformOp);
         using var trainRun = CpuBackend.Instance.Compile(training, new CompileOptions(Threads: 1));
         trainRun.SetInput<double>("x", new double[] { 1, 2 });

@@ -35,7 +35,7 @@ public class ConvolutionLoweringTests
         var dy = b.Input("dy", dtype, [.. y.Shape]);
         var dx = b.Conv2dBackwardData(dy, w, x.Shape, stride, padding, dilation, groups);
         var dw = b.Conv2dBackwardFilter(x, dy, w.Shape, stride, padding, dilation, groups);
-        var plan = EmulatorParity.AssertMatchesCpu(Program.Inference(y, dx, dw),
+        var plan = EmulatorParity.AssertMatchesCpu(GraphProgram.Inference(y, dx, dw),
             ElementwiseLoweringTests.Feeds(dtype, ("x", (int)x.Shape.ElementCount), ("w", (int)w.Shape.ElementCount), ("dy", (int)dy.Shape.ElementCount)));
         var convs = plan.Commands.OfType<ConvolutionCommand>().ToList();
         Assert.Equal(3, convs.Count);

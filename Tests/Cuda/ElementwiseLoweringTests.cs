@@ -25,7 +25,7 @@ public class ElementwiseLoweringTests
             fetches.Add(b.Apply(new UnaryOp(f), operand));
         }
         foreach (var f in Enum.GetValues<BinaryFunction>()) fetches.Add(b.Apply(new BinaryOp(f), x, y));
-        var program = Program.Inference([.. fetches]);
+        var program = GraphProgram.Inference([.. fetches]);
         EmulatorParity.AssertMatchesCpu(program, Feeds(dtype, ("x", 60), ("y", 4)));
     }
 
@@ -39,7 +39,7 @@ public class ElementwiseLoweringTests
         var mask = b.Input("mask", DType.F32, 2, 3, 4, 4);
         var h = b.Relu(b.Add(b.Mul(x, scale), shift));
         var y = b.Where(mask, h, b.Scalar(0.5, DType.F32));
-        var plan = EmulatorParity.AssertMatchesCpu(Program.Inference(y),
+        var plan = EmulatorParity.AssertMatchesCpu(GraphProgram.Inference(y),
             Feeds(DType.F32, ("x", 96), ("scale", 3), ("shift", 3), ("mask", 96)));
         var launches = plan.Commands.OfType<LaunchCommand>().ToList();
         Assert.Single(launches);
@@ -56,7 +56,7 @@ public class ElementwiseLoweringTests
         var e = b.Apply(new UnaryOp(UnaryFunction.Exp), x);
         var r = b.Apply(new ReduceOp(ReduceFunction.Sum, [0], keepDims: false), e);
         var y = b.Mul(e, e);
-        var plan = CudaPlanner.Plan(Program.Inference(y, r));
+        var plan = CudaPlanner.Plan(GraphProgram.Inference(y, r));
         Assert.True(plan.Addresses.ContainsKey(e));
         Assert.NotSame(plan.Fusion.GroupOf(e), plan.Fusion.GroupOf(y));
     }
@@ -68,7 +68,7 @@ public class ElementwiseLoweringTests
         var x = b.Input("x", DType.F32, 8);
         var i = b.Cast(x, DType.I32);
         var back = b.Cast(i, DType.F64);
-        EmulatorParity.AssertMatchesCpu(Program.Inference(i, back),
+        EmulatorParity.AssertMatchesCpu(GraphProgram.Inference(i, back),
             new Dictionary<string, Array> { ["x"] = new float[] { -2.5f, -1.5f, -0.5f, 0, 0.5f, 1.5f, 2.99f, -7.01f } });
     }
 

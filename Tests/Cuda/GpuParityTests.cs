@@ -57,7 +57,7 @@ public class GpuParityTests
         var x = b.Input("x", dtype, 3, 1000);
         var u = b.Uniform("u", [3, 1000], -1, 2, dtype);
         var m = b.Bernoulli("m", [3, 1000], 0.3, dtype);
-        var program = Program.Inference(b.Add(b.Mul(x, u), m), u, m);
+        var program = GraphProgram.Inference(b.Add(b.Mul(x, u), m), u, m);
         using var gpu = CudaBackend.Default.Compile(program, new CompileOptions(Seed: 99));
         var feeds = new Dictionary<string, Array> { ["x"] = dtype == DType.F32 ? new float[3000] : new double[3000] };
         foreach (var step in new long[] { 0, 1, 17 })

@@ -24,7 +24,7 @@ public class LossLoweringTests
         var grad = b.Apply(new SoftmaxCrossEntropyBackwardOp(smoothing), logits, labels, dloss);
         var feeds = ElementwiseLoweringTests.Feeds(dtype, ("logits", 35), ("dloss", 1));
         feeds["labels"] = Labels;
-        EmulatorParity.AssertMatchesCpu(Program.Inference(loss, grad), feeds);
+        EmulatorParity.AssertMatchesCpu(GraphProgram.Inference(loss, grad), feeds);
     }
 
     [Theory]
@@ -42,7 +42,7 @@ public class LossLoweringTests
         var t = b.Abs(targets);
         var loss = b.SoftmaxCrossEntropy(logits, t, smoothing);
         var grad = b.Apply(new SoftmaxCrossEntropyBackwardOp(smoothing), logits, t, dloss);
-        EmulatorParity.AssertMatchesCpu(Program.Inference(loss, grad), ElementwiseLoweringTests.Feeds(dtype, ("logits", 24), ("targets", 24), ("dloss", 1)));
+        EmulatorParity.AssertMatchesCpu(GraphProgram.Inference(loss, grad), ElementwiseLoweringTests.Feeds(dtype, ("logits", 24), ("targets", 24), ("dloss", 1)));
     }
 
     [Theory]

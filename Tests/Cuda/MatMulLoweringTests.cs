@@ -27,7 +27,7 @@ public class MatMulLoweringTests
         var bm = b.Input("bm", dtype, transposeB ? [n, k] : [k, n]);
         var c = b.MatMul(a, bm, transposeA, transposeB);
         Assert.Equal(new Shape(m, n), c.Shape);
-        var plan = EmulatorParity.AssertMatchesCpu(Program.Inference(c), ElementwiseLoweringTests.Feeds(dtype, ("a", m * k), ("bm", k * n)));
+        var plan = EmulatorParity.AssertMatchesCpu(GraphProgram.Inference(c), ElementwiseLoweringTests.Feeds(dtype, ("a", m * k), ("bm", k * n)));
         var gemm = Assert.Single(plan.Commands.OfType<GemmCommand>());
         Assert.Equal((n, m, k), (gemm.M, gemm.N, gemm.K));
         Assert.Empty(plan.Commands.OfType<LaunchCommand>());
@@ -44,7 +44,7 @@ public class MatMulLoweringTests
         var outer = b.MatMul(col, row);
         var inner = b.MatMul(row, col);
         var gram = b.MatMul(row, row, transposeA: true);
-        EmulatorParity.AssertMatchesCpu(Program.Inference(outer, inner, gram), ElementwiseLoweringTests.Feeds(dtype, ("row", 7), ("col", 7)));
+        EmulatorParity.AssertMatchesCpu(GraphProgram.Inference(outer, inner, gram), ElementwiseLoweringTests.Feeds(dtype, ("row", 7), ("col", 7)));
     }
 
     [Theory]

@@ -265,13 +265,13 @@ public class MixedPrecisionTests
         Assert.NotEqual(initial, gpu.ReadVariable<float>("w"));
     }
 
-    private static Step DeviceStep(Program program, Dictionary<string, Array> feeds, ComputePrecision precision)
+    private static Step DeviceStep(GraphProgram program, Dictionary<string, Array> feeds, ComputePrecision precision)
     {
         using var gpu = new CudaBackend(new CudaOptions(Precision: precision)).CompileCuda(program, new CompileOptions(7));
         return Run(gpu, program, feeds, () => gpu.LossScale?.SkippedSteps ?? 0);
     }
 
-    private static (StepErrors F32, StepErrors Half) CompareWithCpu(Program training, Dictionary<string, Array> feeds, ComputePrecision precision)
+    private static (StepErrors F32, StepErrors Half) CompareWithCpu(GraphProgram training, Dictionary<string, Array> feeds, ComputePrecision precision)
     {
         var cpu = CpuStep(training, feeds);
         var f32 = Errors(cpu, EmulatedStep(training, feeds, ComputePrecision.F32));
@@ -288,7 +288,7 @@ public class MixedPrecisionTests
             $"loss {Loss:E2}, logits {Logits:E2}, updates {Update:E2} (worst {WorstUpdate:E2}: {Worst}), {Skipped} skipped steps";
     }
 
-    private static Step CpuStep(Program program, Dictionary<string, Array> feeds)
+    private static Step CpuStep(GraphProgram program, Dictionary<string, Array> feeds)
     {
         using var cpu = CpuBackend.Instance.CompileCpu(program, new CompileOptions(7, Threads: 1));
         return Run(cpu, program, feeds, () => 0);
@@ -299,7 +299,7 @@ public class MixedPrecisionTests
     /// the same batch is run again at half the scale until one applies; the program draws no random numbers, so the
     /// applied step computes what a first step would.
     /// </summary>
-    private static Step EmulatedStep(Program program, Dictionary<string, Array> feeds, ComputePrecision precision, DynamicLossScale? scale = null)
+    private static Step EmulatedStep(GraphProgram program, Dictionary<string, Array> feeds, ComputePrecision precision, DynamicLossScale? scale = null)
     {
         var plan = CudaPlanner.Plan(program, new CudaPlanOptions(precision));
         EmulatorParity.CompileForGpu(plan);
@@ -308,7 +308,7 @@ public class MixedPrecisionTests
         return Run(emu, program, feeds, () => emu.LossScale?.SkippedSteps ?? 0);
     }
 
-    private static Step Run(IExecutable target, Program program, Dictionary<string, Array> feeds, Func<long> skipped)
+    private static Step Run(IExecutable target, GraphProgram program, Dictionary<string, Array> feeds, Func<long> skipped)
     {
         foreach (var (name, values) in feeds)
         {

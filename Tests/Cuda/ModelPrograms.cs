@@ -17,14 +17,14 @@ internal static class ModelPrograms
         public override string ToString() => Name;
 
         /// <summary>The training program (Nesterov SGD, constant learning rate) and the logits.</summary>
-        public (Program Training, Program Inference) Build(DType dtype, int batch, int size)
+        public (GraphProgram Training, GraphProgram Inference) Build(DType dtype, int batch, int size)
         {
             var b = new GraphBuilder(dtype);
             var images = b.Input("image", dtype, batch, Channels, size, size);
             var labels = b.Input("label", DType.I32, batch);
             var model = ModelZoo.Get(Model, Variant);
             var (loss, logits) = TrainingObjectives.FromOptions(Objective).Build(b, x => model(b, x, 10), images, labels, 10);
-            return (Autodiff.Train(loss, new Sgd(0.9, 5e-4, Nesterov: true), Schedule.Constant(0.1), logits), Program.Inference(logits));
+            return (Autodiff.Train(loss, new Sgd(0.9, 5e-4, Nesterov: true), Schedule.Constant(0.1), logits), GraphProgram.Inference(logits));
         }
     }
 

@@ -31,7 +31,7 @@ public class NormalizationLoweringTests
         var y = b.BatchNormRaw(x, gamma, beta, mean, variance, eps: 1e-3);
         var dx = b.Apply(new BatchNormBackwardOp(1e-3), x, gamma, dy);
         var dgamma = b.Apply(new BatchNormScaleGradOp(1e-3), x, dy);
-        var program = Program.Create(ProgramMode.Training, [y, dx, dgamma, b.ChannelMoments(x)], [], null, null);
+        var program = GraphProgram.Create(ProgramMode.Training, [y, dx, dgamma, b.ChannelMoments(x)], [], null, null);
         var count = shape.Aggregate(1, (a, d) => a * d);
         feeds["dy"] = ElementwiseLoweringTests.Feeds(dtype, ("dy", count))["dy"];
         EmulatorParity.AssertMatchesCpu(program, feeds);
@@ -43,7 +43,7 @@ public class NormalizationLoweringTests
     public void Inference_batch_norm_uses_the_running_statistics(DType dtype)
     {
         var (b, x, gamma, beta, mean, variance, feeds) = Inputs(dtype, [3, 4, 2, 3]);
-        var plan = EmulatorParity.AssertMatchesCpu(Program.Inference(b.BatchNormRaw(x, gamma, beta, mean, variance)), feeds);
+        var plan = EmulatorParity.AssertMatchesCpu(GraphProgram.Inference(b.BatchNormRaw(x, gamma, beta, mean, variance)), feeds);
         Assert.DoesNotContain(plan.Commands.OfType<LaunchCommand>(), c => c.Kernel.Name.StartsWith("sg_channel_", StringComparison.Ordinal));
     }
 
@@ -54,7 +54,7 @@ public class NormalizationLoweringTests
     {
         var (b, x, gamma, beta, mean, variance, feeds) = Inputs(dtype, [4, 2, 6, 6]);
         var shifted = b.AddScalar(x, 1000);
-        var program = Program.Create(ProgramMode.Training, [b.BatchNormRaw(shifted, gamma, beta, mean, variance), b.ChannelMoments(shifted)], [], null, null);
+        var program = GraphProgram.Create(ProgramMode.Training, [b.BatchNormRaw(shifted, gamma, beta, mean, variance), b.ChannelMoments(shifted)], [], null, null);
         EmulatorParity.AssertMatchesCpu(program, feeds);
     }
 

@@ -22,7 +22,7 @@ public class OptimizerLoweringTests
         var parameter = b.Apply(new SgdParamOp(0.9, 3e-4, nesterov), p, g, velocity, lr);
         var feeds = ElementwiseLoweringTests.Feeds(dtype, ("p", 35), ("g", 35), ("v", 35));
         feeds["lr"] = ReductionLoweringTests.Typed(dtype, [0.1]);
-        EmulatorParity.AssertMatchesCpu(Program.Inference(velocity, parameter), feeds, f32Tolerance: 0, f64Tolerance: 0);
+        EmulatorParity.AssertMatchesCpu(GraphProgram.Inference(velocity, parameter), feeds, f32Tolerance: 0, f64Tolerance: 0);
     }
 
     [Theory]

@@ -46,7 +46,7 @@ public class PoolingLoweringTests
             ["x"] = Ties(dtype, (int)x.Shape.ElementCount, 1),
             ["dy"] = Smooth(dtype, (int)y.Shape.ElementCount, 3),
         };
-        EmulatorParity.AssertMatchesCpu(Program.Inference(y, dx), feeds);
+        EmulatorParity.AssertMatchesCpu(GraphProgram.Inference(y, dx), feeds);
     }
 
     [Theory]
@@ -63,7 +63,7 @@ public class PoolingLoweringTests
             ["x"] = Smooth(dtype, (int)x.Shape.ElementCount, 1),
             ["dy"] = Smooth(dtype, (int)y.Shape.ElementCount, 3),
         };
-        EmulatorParity.AssertMatchesCpu(Program.Inference(y, dx), feeds);
+        EmulatorParity.AssertMatchesCpu(GraphProgram.Inference(y, dx), feeds);
     }
 
     [Theory]
@@ -82,6 +82,6 @@ public class PoolingLoweringTests
             ["x"] = dtype == DType.F32 ? values.Select(v => (float)v).ToArray() : values,
             ["dy"] = Smooth(dtype, 9, 3),
         };
-        EmulatorParity.AssertMatchesCpu(Program.Inference(y, dx), feeds);
+        EmulatorParity.AssertMatchesCpu(GraphProgram.Inference(y, dx), feeds);
     }
 }

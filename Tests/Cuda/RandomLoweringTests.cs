@@ -20,17 +20,17 @@ public class RandomLoweringTests
     private static readonly Dictionary<string, Array> NoFeeds = [];
 
     /// <summary>A training-mode program (the step advances each run) fetching <paramref name="fetches"/>.</summary>
-    private static Program Training(params Node[] fetches) => Program.Create(ProgramMode.Training, fetches, [], null, null);
+    private static GraphProgram Training(params Node[] fetches) => GraphProgram.Create(ProgramMode.Training, fetches, [], null, null);
 
     /// <summary>Bitwise parity after <see cref="Runs"/> steps from <see cref="StartStep"/>, under two seeds.</summary>
-    private static void AssertBitwise(Program program, Dictionary<string, Array>? feeds = null)
+    private static void AssertBitwise(GraphProgram program, Dictionary<string, Array>? feeds = null)
     {
         foreach (var seed in new ulong[] { 7, 0x9E3779B97F4A7C15 })
             EmulatorParity.AssertMatchesCpu(program, feeds ?? NoFeeds, seed, Runs, f32Tolerance: 0, f64Tolerance: 0, startStep: StartStep);
     }
 
     /// <summary>The emulated value of the program's first fetch after one run at <paramref name="step"/> under <paramref name="seed"/>.</summary>
-    private static double[] Emulate(Program program, ulong seed, long step, Dictionary<string, Array>? feeds = null)
+    private static double[] Emulate(GraphProgram program, ulong seed, long step, Dictionary<string, Array>? feeds = null)
     {
         EmulatorParity.RequireEmulator();
         using var emu = new PlanEmulator(CudaPlanner.Plan(program), seed) { Step = step };
@@ -53,7 +53,7 @@ public class RandomLoweringTests
     }
 
     /// <summary>Another seed and another step each change the draws (the kernels read both at run time).</summary>
-    private static void AssertSeedAndStepMatter(Program program, Dictionary<string, Array>? feeds = null)
+    private static void AssertSeedAndStepMatter(GraphProgram program, Dictionary<string, Array>? feeds = null)
     {
         var reference = Emulate(program, 7, StartStep, feeds);
         Assert.Equal(reference, Emulate(program, 7, StartStep, feeds));

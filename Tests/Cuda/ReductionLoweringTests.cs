@@ -28,7 +28,7 @@ public class ReductionLoweringTests
     {
         var b = new GraphBuilder(dtype);
         var x = b.Input("x", dtype, 3, 4, 5, 6);
-        var program = Program.Inference(b.Sum(x, axes, keepDims), b.Mean(x, axes, keepDims), b.ReduceMax(x, axes, keepDims));
+        var program = GraphProgram.Inference(b.Sum(x, axes, keepDims), b.Mean(x, axes, keepDims), b.ReduceMax(x, axes, keepDims));
         EmulatorParity.AssertMatchesCpu(program, ElementwiseLoweringTests.Feeds(dtype, ("x", 360)));
     }
 
@@ -40,7 +40,7 @@ public class ReductionLoweringTests
         var b = new GraphBuilder(dtype);
         var rows = b.Input("rows", dtype, 2, 5000);
         var columns = b.Input("columns", dtype, 4500, 3);
-        var program = Program.Inference(b.Sum(rows, [1]), b.Mean(rows, [1]), b.ReduceMax(rows, [1]), b.Mean(columns, [0], keepDims: true));
+        var program = GraphProgram.Inference(b.Sum(rows, [1]), b.Mean(rows, [1]), b.ReduceMax(rows, [1]), b.Mean(columns, [0], keepDims: true));
         var plan = EmulatorParity.AssertMatchesCpu(program, ElementwiseLoweringTests.Feeds(dtype, ("rows", 10000), ("columns", 13500)));
         // Each reduction: partials over chunks, then the combining pass.
         Assert.Equal(8, plan.Commands.OfType<LaunchCommand>().Count(c => c.Kernel.Name.StartsWith("sg_reduce_", StringComparison.Ordinal)));
@@ -53,7 +53,7 @@ public class ReductionLoweringTests
     {
         var b = new GraphBuilder(dtype);
         var x = b.Input("x", dtype, 5, 4);
-        var program = Program.Inference(b.ReduceMax(x, [1]), b.ReduceMax(x, [0]));
+        var program = GraphProgram.Inference(b.ReduceMax(x, [1]), b.ReduceMax(x, [0]));
         // (No infinities: the parity comparison takes their difference.)
         double[] values =
         [
@@ -75,7 +75,7 @@ public class ReductionLoweringTests
         var rows = b.Input("rows", dtype, 7, 13);
         var cube = b.Input("cube", dtype, 2, 3, 1);
         var big = b.Scale(rows, 40);
-        var program = Program.Inference(b.Softmax(rows), b.LogSoftmax(rows), b.Softmax(big), b.LogSoftmax(big), b.Softmax(cube), b.LogSoftmax(cube));
+        var program = GraphProgram.Inference(b.Softmax(rows), b.LogSoftmax(rows), b.Softmax(big), b.LogSoftmax(big), b.Softmax(cube), b.LogSoftmax(cube));
         EmulatorParity.AssertMatchesCpu(program, ElementwiseLoweringTests.Feeds(dtype, ("rows", 91), ("cube", 6)));
     }
 
@@ -86,7 +86,7 @@ public class ReductionLoweringTests
     {
         var b = new GraphBuilder(dtype);
         var labels = b.Input("labels", DType.I32, 6);
-        var program = Program.Inference(b.OneHot(labels, 5, dtype));
+        var program = GraphProgram.Inference(b.OneHot(labels, 5, dtype));
         EmulatorParity.AssertMatchesCpu(program, new Dictionary<string, Array> { ["labels"] = new[] { 0, 4, 2, 2, 1, 3 } });
     }
 

@@ -42,7 +42,7 @@ public class ShapeLoweringTests
             b.Transpose(x, 3, 1, 0, 2),
             b.Transpose(b.Reshape(x, 6, 20), 1, 0),
         };
-        var plan = EmulatorParity.AssertMatchesCpu(Program.Inference(fetches),
+        var plan = EmulatorParity.AssertMatchesCpu(GraphProgram.Inference(fetches),
             new Dictionary<string, Array> { ["x"] = Values(dtype, 120, 1), ["z"] = Values(dtype, 40, 2), ["v"] = Values(dtype, 7, 3) });
         Assert.All(plan.Kernels, k => Assert.StartsWith("sg_strided_copy_", k.Name));
     }
@@ -56,7 +56,7 @@ public class ShapeLoweringTests
         var b = new GraphBuilder(DType.F64);
         var x = b.Input("x", dtype, 4, 3, 2);
         var idx = b.Input("idx", DType.I32, 6);
-        EmulatorParity.AssertMatchesCpu(Program.Inference(b.GatherRows(x, idx)),
+        EmulatorParity.AssertMatchesCpu(GraphProgram.Inference(b.GatherRows(x, idx)),
             new Dictionary<string, Array> { ["x"] = Values(dtype, 24, 1), ["idx"] = new[] { 3, 0, 0, 2, 3, 1 } });
     }
 
@@ -68,7 +68,7 @@ public class ShapeLoweringTests
         var b = new GraphBuilder(dtype);
         var values = b.Input("values", dtype, 6, 5);
         var idx = b.Input("idx", DType.I32, 6);
-        var plan = EmulatorParity.AssertMatchesCpu(Program.Inference(b.ScatterAddRows(values, idx, 5)),
+        var plan = EmulatorParity.AssertMatchesCpu(GraphProgram.Inference(b.ScatterAddRows(values, idx, 5)),
             new Dictionary<string, Array> { ["values"] = Values(dtype, 30, 1), ["idx"] = new[] { 3, 0, 3, 4, 3, 0 } }, f32Tolerance: 0, f64Tolerance: 0);
         Assert.Single(plan.Kernels);
     }
@@ -86,7 +86,7 @@ public class ShapeLoweringTests
         var shared = b.Input("shared", DType.I32, 1, 2);
         var byImage = b.Apply(new TranslateOp(inverse), x, perImage);
         var byBatch = b.Apply(new TranslateOp(inverse), b.Reshape(x, 4, 10, 6), shared);
-        EmulatorParity.AssertMatchesCpu(Program.Inference(byImage, byBatch), new Dictionary<string, Array>
+        EmulatorParity.AssertMatchesCpu(GraphProgram.Inference(byImage, byBatch), new Dictionary<string, Array>
         {
             ["x"] = Values(dtype, 240, 1),
             ["per_image"] = new[] { 1, -2, -3, 4, 0, 0, 5, 7 },
@@ -102,7 +102,7 @@ public class ShapeLoweringTests
         var b = new GraphBuilder(dtype);
         var boxes = b.Input("boxes", DType.I32, 5, 4);
         var mask = b.BoxMask(boxes, 6, 7, dtype);
-        EmulatorParity.AssertMatchesCpu(Program.Inference(mask), new Dictionary<string, Array>
+        EmulatorParity.AssertMatchesCpu(GraphProgram.Inference(mask), new Dictionary<string, Array>
         {
             ["boxes"] = new[] { 1, 2, 4, 5, -3, -2, 2, 3, 4, 5, 9, 12, 3, 3, 3, 6, 5, 1, 2, 4 },
         });

@@ -12,7 +12,7 @@ namespace StaticGraph.Tests.Cuda;
 /// </summary>
 public class UpdateGuardEmulationTests
 {
-    private static (Program Program, Node W) LogProgram()
+    private static (GraphProgram Program, Node W) LogProgram()
     {
         var b = new GraphBuilder(DType.F32);
         var x = b.Input("x", DType.F32, 4);

@@ -39,8 +39,8 @@ internal static class GradientCheck
         var grads = Autodiff.Gradients(loss, checkedInputs.Select(i => inputs[i]).ToArray());
         var gradNodes = checkedInputs.Select(i => grads.TryGetValue(inputs[i], out var g) ? g : throw new Xunit.Sdk.XunitException($"no gradient reached input {i}")).ToArray();
 
-        using var analytic = CpuBackend.Instance.Compile(Program.Create(mode, [loss, .. gradNodes], [], null, null), new CompileOptions(Threads: 2));
-        using var lossOnly = CpuBackend.Instance.Compile(Program.Create(mode, [loss], [], null, null), new CompileOptions(Threads: 2));
+        using var analytic = CpuBackend.Instance.Compile(GraphProgram.Create(mode, [loss, .. gradNodes], [], null, null), new CompileOptions(Threads: 2));
+        using var lossOnly = CpuBackend.Instance.Compile(GraphProgram.Create(mode, [loss], [], null, null), new CompileOptions(Threads: 2));
         Feed(analytic, values);
         analytic.Run();
 

@@ -28,7 +28,7 @@ internal static class OpRunner
         var b = new GraphBuilder(dtype);
         var inputs = shapes.Select((s, i) => b.Input(GradientCheck.InputName(i), dtype, s)).ToArray();
         var outputs = apply(b, inputs);
-        var program = Program.Create(mode, outputs, [], null, null);
+        var program = GraphProgram.Create(mode, outputs, [], null, null);
         using var run = CpuBackend.Instance.Compile(program, new CompileOptions(Threads: threads));
         // Inputs the outputs do not depend on are pruned from the program (e.g. x from avg-pool's gradient).
         for (var i = 0; i < values.Length; i++)

@@ -9,7 +9,7 @@ internal static class Evaluate
     /// <summary>The value of <paramref name="output"/>, after <paramref name="feed"/> has set the program's inputs.</summary>
     public static double[] Values(Node output, Action<IExecutable>? feed = null, int threads = 2)
     {
-        using var run = CpuBackend.Instance.Compile(Program.Inference(output), new CompileOptions(Threads: threads));
+        using var run = CpuBackend.Instance.Compile(GraphProgram.Inference(output), new CompileOptions(Threads: threads));
         feed?.Invoke(run);
         run.Run();
         return output.DType switch

@@ -67,7 +67,7 @@ public class GatherRowsOpTests
     {
         var b = new GraphBuilder(DType.F64);
         var y = b.GatherRows(b.Constant(Evaluate.Iota(6), DType.F64, 3, 2), b.Input("idx", DType.I32, 3));
-        using var run = CpuBackend.Instance.Compile(Program.Inference(y), new CompileOptions(Threads: 2));
+        using var run = CpuBackend.Instance.Compile(GraphProgram.Inference(y), new CompileOptions(Threads: 2));
         run.SetInput<int>("idx", new[] { 0, 3, 1 });
         var e = Assert.Throws<IndexOutOfRangeException>(run.Run);
         Assert.Contains("gather_rows", e.Message);
@@ -83,7 +83,7 @@ public class GatherRowsOpTests
     {
         var b = new GraphBuilder(DType.F64);
         var y = b.ScatterAddRows(b.Constant(Evaluate.Iota(6), DType.F64, 3, 2), b.Input("idx", DType.I32, 3), 2);
-        using var run = CpuBackend.Instance.Compile(Program.Inference(y), new CompileOptions(Threads: 2));
+        using var run = CpuBackend.Instance.Compile(GraphProgram.Inference(y), new CompileOptions(Threads: 2));
         run.SetInput<int>("idx", new[] { 0, 1, 2 });
         var e = Assert.Throws<IndexOutOfRangeException>(run.Run);
         Assert.Contains("scatter_add_rows", e.Message);

@@ -41,7 +41,7 @@ internal static class GradientCheck
         var gradients = Autodiff.Gradients(loss, xs);
         foreach (var x in xs) Assert.True(gradients.ContainsKey(x), $"autodiff gave no gradient for input {x.Name}");
 
-        using var run = CpuBackend.Instance.Compile(Program.Inference([loss, .. xs.Select(x => gradients[x])]), new CompileOptions(Threads: 2));
+        using var run = CpuBackend.Instance.Compile(GraphProgram.Inference([loss, .. xs.Select(x => gradients[x])]), new CompileOptions(Threads: 2));
         var values = inputs.Select(i => (double[])i.Values.Clone()).ToArray();
         LossAt(run, xs, values, loss);
         var analytic = xs.Select(x => run.Read<double>(gradients[x])).ToArray();

@@ -24,7 +24,7 @@ public class KernelAllocationTests
             b.SoftmaxCrossEntropy(logits, b.Constant([0, 1, 2, 3, 4, 5, 6, 7, 8], DType.I32, 9), 0.1),
             b.SoftmaxCrossEntropy(logits, b.Softmax(b.StopGradient(logits))));
         var grads = Autodiff.Gradients(loss, [x, w]);
-        using var run = CpuBackend.Instance.Compile(Program.Inference(loss, grads[x], grads[w]), new CompileOptions(Threads: 1));
+        using var run = CpuBackend.Instance.Compile(GraphProgram.Inference(loss, grads[x], grads[w]), new CompileOptions(Threads: 1));
         var random = new System.Random(2);
         void Feed()
         {

@@ -106,13 +106,13 @@ public class SoftmaxCrossEntropyOpTests
         var b = new GraphBuilder(DType.F64);
         var loss = b.SoftmaxCrossEntropy(b.Constant(Logits, DType.F64, 2, 3), b.Input("labels", DType.I32, 2));
         var grad = Autodiff.Gradients(loss, [b.Nodes[loss.Inputs[0].Id]]);
-        using var run = CpuBackend.Instance.Compile(Program.Inference(loss), new CompileOptions(Threads: 2));
+        using var run = CpuBackend.Instance.Compile(GraphProgram.Inference(loss), new CompileOptions(Threads: 2));
         run.SetInput<int>("labels", new[] { 1, 3 });
         var e = Assert.Throws<IndexOutOfRangeException>(run.Run);
         Assert.Contains("softmax_cross_entropy", e.Message);
         Assert.Contains("label of row 1 is 3", e.Message);
 
-        using var backward = CpuBackend.Instance.Compile(Program.Inference(grad.Values.Single()), new CompileOptions(Threads: 2));
+        using var backward = CpuBackend.Instance.Compile(GraphProgram.Inference(grad.Values.Single()), new CompileOptions(Threads: 2));
         backward.SetInput<int>("labels", new[] { -2, 0 });
         e = Assert.Throws<IndexOutOfRangeException>(backward.Run);
         Assert.Contains("softmax_cross_entropy_backward", e.Message);

@@ -48,7 +48,7 @@ internal static class RandomDraws
     }
 
     public static IExecutable Compile(Node node, ulong seed = 7, int threads = 2) =>
-        CpuBackend.Instance.Compile(Program.Inference(node), new CompileOptions(Seed: seed, Threads: threads));
+        CpuBackend.Instance.Compile(GraphProgram.Inference(node), new CompileOptions(Seed: seed, Threads: threads));
 
     public static long[] BitsOf(IExecutable run, Node node) => node.DType switch
     {

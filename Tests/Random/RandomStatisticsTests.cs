@@ -201,7 +201,7 @@ public class RandomStatisticsTests
         var b = new GraphBuilder(DType.F64);
         var lam = b.Beta("lam", [count], 1, 1);
         var boxesNode = b.CutMixBoxes("box", lam, h, w);
-        using var run = CpuBackend.Instance.Compile(Program.Inference(boxesNode, lam), new CompileOptions(Seed: 7, Threads: 2));
+        using var run = CpuBackend.Instance.Compile(GraphProgram.Inference(boxesNode, lam), new CompileOptions(Seed: 7, Threads: 2));
         run.Step = 9;
         run.Run();
         var lams = run.Read<double>(lam);

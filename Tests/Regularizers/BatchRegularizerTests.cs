@@ -57,7 +57,7 @@ public class BatchRegularizerTests
         var values = Runs.Values(ProgramMode.Inference, [result.Images, result.Targets]);
         Assert.Equal(ImageValues, values[0]);
         Assert.Equal(result.Targets.DType == DType.I32 ? Labels : Labels.SelectMany(OneHot).ToArray(), values[1]);
-        Assert.DoesNotContain(Program.Inference(result.Images, result.Targets).Nodes, n => n.Op is RandomOp);
+        Assert.DoesNotContain(GraphProgram.Inference(result.Images, result.Targets).Nodes, n => n.Op is RandomOp);
     }
 
     [Theory]

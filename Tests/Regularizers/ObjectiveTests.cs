@@ -87,7 +87,7 @@ public class ObjectiveTests
         var b = new GraphBuilder(DType.F64);
         var images = b.Constant(Runs.Normal(3, N * Pixels), DType.F64, N, C, H, W);
         var (loss, logits) = new CrossEntropyObjective([new Cutout(2), new CutMix()], 0.1).Build(b, Linear(b), images, b.Constant(Labels, DType.I32, N), K);
-        Assert.DoesNotContain(Program.Inference(logits).Nodes, n => n.Op is RandomOp);
+        Assert.DoesNotContain(GraphProgram.Inference(logits).Nodes, n => n.Op is RandomOp);
         var inference = Runs.Value(ProgramMode.Inference, logits).Chunk(K).ToArray();
         var flat = Runs.Normal(3, N * Pixels);
         for (var n = 0; n < N; n++)
@@ -153,7 +153,7 @@ public class ObjectiveTests
             x => StaticGraph.Models.ResNetPreact.Build(b, x, 3, new StaticGraph.Models.ResNetPreactOptions(Depth: 8, BaseChannels: 4)), images, labels, 3);
         var program = Autodiff.Train(loss, new Sgd(), Schedule.Constant(0.05), logits);
         using var training = StaticGraph.Backend.Cpu.CpuBackend.Instance.Compile(program, new StaticGraph.Backend.CompileOptions(Seed: 1, Threads: 2));
-        var inferenceProgram = Program.Inference(logits);
+        var inferenceProgram = GraphProgram.Inference(logits);
         Assert.DoesNotContain(inferenceProgram.Nodes, n => n.Op is RandomOp);
         using var inference = StaticGraph.Backend.Cpu.CpuBackend.Instance.Compile(inferenceProgram, new StaticGraph.Backend.CompileOptions(Seed: 1, Threads: 2, ShareVariablesWith: training));
         var pixels = Runs.Normal(9, 4 * 64).Select(v => (float)v).ToArray();

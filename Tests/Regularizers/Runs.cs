@@ -16,7 +16,7 @@ internal static class Runs
     public const double Tolerance = 1e-6;
 
     public static IExecutable Compile(ProgramMode mode, Node[] fetches, ulong seed = 7, int threads = 2) =>
-        CpuBackend.Instance.Compile(Program.Create(mode, fetches, [], null, null), new CompileOptions(Seed: seed, Threads: threads));
+        CpuBackend.Instance.Compile(GraphProgram.Create(mode, fetches, [], null, null), new CompileOptions(Seed: seed, Threads: threads));
 
     /// <summary>Every fetch's value as f64 (i32 and f32 converted exactly), after one run at <paramref name="step"/>.</summary>
     public static double[][] Values(ProgramMode mode, Node[] fetches, long step = 3, ulong seed = 7, int threads = 2, Action<IExecutable>? feed = null)

@@ -76,7 +76,7 @@ public class ShakeShakeTests
             Assert.Equal(a * v1[i] + (1 - a) * v2[i], values[0][i], 12);
         }
         Assert.Equal(v1.Zip(v2, (p, q) => 0.5 * (p + q)).ToArray(), Runs.Value(ProgramMode.Inference, y));
-        Assert.DoesNotContain(Program.Inference(y).Nodes, n => n.Op is RandomOp || n.Op is StopGradientOp);
+        Assert.DoesNotContain(GraphProgram.Inference(y).Nodes, n => n.Op is RandomOp || n.Op is StopGradientOp);
     }
 
     [Fact]

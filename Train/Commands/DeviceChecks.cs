@@ -51,7 +51,7 @@ public static class DeviceChecks
             var u = b.Uniform("u", [4096], -1, 2, dtype);
             var m = b.Bernoulli("m", [4096], 0.3, dtype);
             var p = b.Permutation("p", 128);
-            var program = Program.Inference(u, m, p);
+            var program = GraphProgram.Inference(u, m, p);
             using var cpu = CpuBackend.Instance.Compile(program, new CompileOptions(Seed: 42));
             using var gpu = CudaBackend.Default.Compile(program, new CompileOptions(Seed: 42));
             for (var step = 0; step < 3; step++)
@@ -109,7 +109,7 @@ public static class DeviceChecks
         return (ok, $"compile {compile:F1} s, first step {first:F0} ms, replayed step {step:F1} ms ({batch * 1000 / step:F0} img/s), loss/logits vs CPU {error:E1}");
     }
 
-    private static (Program, Action<IExecutable>) Training(string model, int batch, int size)
+    private static (GraphProgram, Action<IExecutable>) Training(string model, int batch, int size)
     {
         var b = new GraphBuilder(DType.F32);
         var images = b.Input("image", DType.F32, batch, 3, size, size);

@@ -27,7 +27,7 @@ public sealed class ModelSession : IDisposable
         var labels = b.Input(LabelInput, DType.I32, batchSize);
         (Loss, Logits) = (objective ?? new CrossEntropyObjective([])).Build(b, x => model(b, x, classes), images, labels, classes);
         TrainingProgram = Autodiff.Train(Loss, optimizer, schedule, Logits);
-        InferenceProgram = Program.Inference(Logits);
+        InferenceProgram = GraphProgram.Inference(Logits);
         backend ??= CpuBackend.Instance;
         Backend = backend;
         Training = backend.Compile(TrainingProgram, new CompileOptions(seed, threads));
@@ -55,10 +55,10 @@ public sealed class ModelSession : IDisposable
     public Node Loss { get; }
 
     /// <summary>Forward, backward, updates.</summary>
-    public Program TrainingProgram { get; }
+    public GraphProgram TrainingProgram { get; }
 
     /// <summary>Forward in inference mode.</summary>
-    public Program InferenceProgram { get; }
+    public GraphProgram InferenceProgram { get; }
 
     /// <summary>The compiled training step.</summary>
     public IExecutable Training { get; }

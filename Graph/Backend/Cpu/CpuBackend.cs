@@ -10,8 +10,8 @@ public sealed class CpuBackend : IBackend
     public string Name => "cpu";
 
     /// <inheritdoc/>
-    public IExecutable Compile(Program program, CompileOptions options) => CompileCpu(program, options);
+    public IExecutable Compile(GraphProgram program, CompileOptions options) => CompileCpu(program, options);
 
     /// <summary>Compiles to the concrete CPU executable.</summary>
-    public CpuExecutable CompileCpu(Program program, CompileOptions options) => new(program, options);
+    public CpuExecutable CompileCpu(GraphProgram program, CompileOptions options) => new(program, options);
 }

@@ -22,7 +22,7 @@ public sealed unsafe class CpuExecutable : IExecutable
     private readonly CpuContext _context;
     private bool _disposed;
 
-    internal CpuExecutable(Program program, CompileOptions options)
+    internal CpuExecutable(GraphProgram program, CompileOptions options)
     {
         Program = program;
         _workers = new CpuWorkers(options.Threads > 0 ? options.Threads : Environment.ProcessorCount);
@@ -55,7 +55,7 @@ public sealed unsafe class CpuExecutable : IExecutable
     }
 
     /// <inheritdoc/>
-    public Program Program { get; }
+    public GraphProgram Program { get; }
 
     /// <summary>The variables this executable reads and updates.</summary>
     public VariableStore Variables { get; }

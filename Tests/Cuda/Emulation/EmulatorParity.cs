@@ -23,7 +23,7 @@ internal static class EmulatorParity
     }
 
     /// <summary>Plans, compiles for the GPU, emulates and compares with the CPU backend after <paramref name="runs"/> runs.</summary>
-    public static CudaPlan AssertMatchesCpu(Program program, IReadOnlyDictionary<string, Array> feeds, ulong seed = 7, int runs = 1,
+    public static CudaPlan AssertMatchesCpu(GraphProgram program, IReadOnlyDictionary<string, Array> feeds, ulong seed = 7, int runs = 1,
         double f32Tolerance = 1e-4, double f64Tolerance = 1e-10, long startStep = 0)
     {
         RequireEmulator();

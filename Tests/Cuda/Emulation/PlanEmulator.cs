@@ -41,7 +41,7 @@ internal sealed unsafe class PlanEmulator : IExecutable
 
     public ulong Seed { get; }
 
-    public Program Program => _plan.Program;
+    public GraphProgram Program => _plan.Program;
 
     public bool CheckFinite { get; set; }
 

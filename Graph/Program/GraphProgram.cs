@@ -5,12 +5,12 @@ namespace StaticGraph;
 /// and in topological order, its inputs and variables, and the mode they run in. Training and
 /// inference programs built from one builder share variables by name.
 /// </summary>
-public sealed class Program
+public sealed class GraphProgram
 {
     /// <summary>The name of the scalar learning-rate input a training program is fed each step.</summary>
     public const string LearningRateInputName = "lr";
 
-    private Program(ProgramMode mode, Node[] nodes, Node[] fetches, StateUpdate[] updates, Schedule? schedule, Node? lr)
+    private GraphProgram(ProgramMode mode, Node[] nodes, Node[] fetches, StateUpdate[] updates, Schedule? schedule, Node? lr)
     {
         Mode = mode;
         Nodes = nodes;
@@ -50,10 +50,10 @@ public sealed class Program
     public Node? Loss => Mode == ProgramMode.Training ? Fetches[0] : null;
 
     /// <summary>An inference program computing <paramref name="outputs"/>.</summary>
-    public static Program Inference(params Node[] outputs) => Create(ProgramMode.Inference, outputs, [], null, null);
+    public static GraphProgram Inference(params Node[] outputs) => Create(ProgramMode.Inference, outputs, [], null, null);
 
     /// <summary>A program of the given mode; prunes everything the fetches and updates do not need.</summary>
-    public static Program Create(ProgramMode mode, IReadOnlyList<Node> fetches, IReadOnlyList<StateUpdate> updates, Schedule? schedule, Node? lr)
+    public static GraphProgram Create(ProgramMode mode, IReadOnlyList<Node> fetches, IReadOnlyList<StateUpdate> updates, Schedule? schedule, Node? lr)
     {
         if (fetches.Count == 0 && updates.Count == 0) throw new GraphBuildException("a program needs at least one fetch or update");
         var owner = (fetches.Count > 0 ? fetches[0] : updates[0].Variable).Owner;
@@ -70,7 +70,7 @@ public sealed class Program
             else foreach (var i in n.Inputs) stack.Push(i);
         }
         var nodes = owner.Nodes.Where(n => needed[n.Id]).ToArray();
-        return new Program(mode, nodes, [.. fetches], [.. updates], schedule, lr);
+        return new GraphProgram(mode, nodes, [.. fetches], [.. updates], schedule, lr);
     }
 
     /// <summary>The readable listing, one line per node.</summary>
