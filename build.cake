@@ -23,8 +23,36 @@ Task("Test").IsDependentOn("Build").IsDependentOn("Format").Does(() =>
 
 Task("Bench").IsDependentOn("Build").Does(() =>
 {
-    var exit = StartProcess("dotnet", $"Train/bin/{configuration}/net10.0/sgtrain.dll bench --device cpu --threads 2");
-    if (exit != 0) throw new Exception($"bench failed (exit code {exit})");
+    // The CPU lines of the benchmark issue, each from a run of its own (against PyTorch in the same run, interleaved
+    // rounds): rp20 and ss26_2x32d img/s on 2 threads, rp20 step_mib, rp20 img/s on 1 thread. The runs' output streams
+    // as it comes; the four lines are repeated together at the end. --bench-steps=N --bench-rounds=N shorten it.
+    var steps = Argument("bench-steps", 20);
+    var rounds = Argument("bench-rounds", 3);
+    var summary = new List<string>();
+    foreach (var args in new[]
+    {
+        "--workload rp20,ss26_2x32d --threads 2",
+        "--workload rp20 --threads 2 --memory",
+        "--workload rp20 --threads 1",
+    })
+    {
+        var exit = StartProcess("dotnet", new ProcessSettings
+        {
+            Arguments = $"Train/bin/{configuration}/net10.0/sgtrain.dll bench --device cpu --steps {steps} --rounds {rounds} {args}",
+            RedirectStandardOutput = true,
+            RedirectedStandardOutputHandler = line =>
+            {
+                if (line is null) return line;
+                Console.WriteLine(line);
+                var header = line.StartsWith("bench: ") && summary.Count == 0;
+                if (header || (line.Contains("_train ") && !line.StartsWith("round "))) summary.Add(line);
+                return line;
+            },
+        });
+        if (exit != 0) throw new Exception($"bench {args} failed (exit code {exit})");
+    }
+    Console.WriteLine();
+    foreach (var line in summary) Console.WriteLine(line);
 });
 
 Task("Train").IsDependentOn("Build").Does(() =>
@@ -35,22 +63,32 @@ Task("Train").IsDependentOn("Build").Does(() =>
 
 Task("DeviceStage").IsDependentOn("Build").Does(() =>
 {
-    // What a GPU machine without .NET needs, under .device/ (git-ignored; carried to the device, 64 MiB at most): the
-    // runtime, and the test and CLI builds without the native libraries of other platforms (SkiaSharp's are ~540 MB).
-    var exit = StartProcess("bash", "../shared/device/pack-runtime");
-    if (exit != 0) throw new Exception("../shared/device/pack-runtime failed: run it from the repository root of a checkout beside shared/");
-    // One folder: the test executables and the CLI (which the test build carries) share their libraries, and together
-    // they fit beside the runtime.
-    var to = ".device/bin";
-    if (DirectoryExists(to)) DeleteDirectory(to, new DeleteDirectorySettings { Recursive = true, Force = true });
-    CreateDirectory(to);
+    // What a GPU machine without .NET needs, as one archive (.device/ is git-ignored; it is carried to the device, where the
+    // working tree and everything carried must stay under 64 MiB): the .NET runtime (no SDK) under dotnet/, and the test
+    // executables and the CLI under bin/ (one folder: they share their libraries), without the native libraries of other
+    // platforms (SkiaSharp's are ~540 MB). xz halves what gzip leaves.
+    var stage = ".device/stage";
+    if (DirectoryExists(stage)) DeleteDirectory(stage, new DeleteDirectorySettings { Recursive = true, Force = true });
+    CreateDirectory($"{stage}/bin");
     foreach (var project in new[] { "Tests", "PropertyTests" })
     {
         var from = $"{project}/bin/{configuration}/net10.0";
-        CopyFiles(GetFiles($"{from}/*").Where(f => f.GetExtension() != ".pdb" && !FileExists($"{to}/{f.GetFilename()}")), to);
-        if (DirectoryExists($"{from}/runtimes/linux-x64")) CopyDirectory($"{from}/runtimes/linux-x64", $"{to}/runtimes/linux-x64");
+        CopyFiles(GetFiles($"{from}/*").Where(f => f.GetExtension() is not (".pdb" or ".xml") && !FileExists($"{stage}/bin/{f.GetFilename()}")), $"{stage}/bin");
+        if (DirectoryExists($"{from}/runtimes/linux-x64")) CopyDirectory($"{from}/runtimes/linux-x64", $"{stage}/bin/runtimes/linux-x64");
     }
-    StartProcess("du", "-sh .device");
+    // The runtime this SDK runs on: the host (dotnet, host/) and the newest Microsoft.NETCore.App.
+    var dotnet = System.IO.Path.GetDirectoryName(new System.IO.FileInfo(Context.Tools.Resolve("dotnet").FullPath).ResolveLinkTarget(true)?.FullName
+        ?? Context.Tools.Resolve("dotnet").FullPath);
+    var runtime = System.IO.Directory.GetDirectories($"{dotnet}/shared/Microsoft.NETCore.App").OrderBy(d => new Version(System.IO.Path.GetFileName(d).Split('-')[0])).Last();
+    CreateDirectory($"{stage}/dotnet/shared/Microsoft.NETCore.App");
+    CopyFile($"{dotnet}/dotnet", $"{stage}/dotnet/dotnet");
+    CopyDirectory($"{dotnet}/host", $"{stage}/dotnet/host");
+    CopyDirectory(runtime, $"{stage}/dotnet/shared/Microsoft.NETCore.App/{System.IO.Path.GetFileName(runtime)}");
+    var exit = StartProcess("bash", new ProcessSettings { Arguments = $"-c \"XZ_OPT='-6 -T0' tar cJf .device/stage.tar.xz -C {stage} . && chmod +x .device 2>/dev/null; rm -rf {stage}\"" });
+    if (exit != 0) throw new Exception("packing .device/stage.tar.xz failed");
+    var mib = new System.IO.FileInfo(".device/stage.tar.xz").Length / (1024.0 * 1024.0);
+    Information($".device/stage.tar.xz: {mib:F1} MiB (runtime {System.IO.Path.GetFileName(runtime)} + tests + CLI); on the device: bash bench/gpu-checks.sh");
+    if (mib > 48) throw new Exception($".device/stage.tar.xz is {mib:F1} MiB: with the working tree it would pass the device's 64 MiB carry limit");
 });
 
 RunTarget(target);

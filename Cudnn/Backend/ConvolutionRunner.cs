@@ -24,6 +24,7 @@ internal sealed class ConvolutionRunner : ICommandRunner, IDisposable
     private readonly CudnnConvolutionDescriptor _conv;
     private readonly ulong _xPtr, _wPtr, _yPtr;
     private readonly ConvolutionAlgoPerf _algo;
+    private readonly long _workspaceBytes;
     private ulong _workspace;
 
     private ConvolutionRunner(ConvolutionCommand command, CudaRuntime runtime, CudaOptions options, Func<DeviceAddress, ulong> resolve)
@@ -56,10 +57,13 @@ internal sealed class ConvolutionRunner : ICommandRunner, IDisposable
         if (expected != (g.N, g.K, g.OutH, g.OutW))
             throw new InvalidOperationException($"cuDNN computes output {expected} for {command.Node}, whose type says [{g.N},{g.K},{g.OutH},{g.OutW}]");
         (_xPtr, _wPtr, _yPtr) = (resolve(command.X), resolve(command.W), resolve(command.Y));
-        _algo = Chosen.GetOrAdd((command.Direction, g, command.DType, options.Deterministic, options.AllowTf32), _ => Find(options.Deterministic));
-        // The chosen result's math type (CUDA-NOTES), except that FP32 without TF32 stays FMA whatever a result reports:
-        // cuDNN's DEFAULT math may use TF32 for FP32 data, which the numerics contract forbids unless asked for.
-        _conv.SetMathType(math == CudnnMathType.Fma ? CudnnMathType.Fma : _algo.MathType);
+        // FP32 without TF32 must run FMA math (the numerics contract), so only results measured with FMA math qualify; other
+        // data types run the math type of the result chosen (tensor cores need TENSOR_OP math).
+        var required = math == CudnnMathType.Fma ? CudnnMathType.Fma : (CudnnMathType?)null;
+        _algo = Chosen.GetOrAdd((command.Direction, g, command.DType, options.Deterministic, options.AllowTf32), _ => Find(options.Deterministic, required));
+        _conv.SetMathType(_algo.MathType);
+        // The workspace of the algorithm under the math type now set, which is what will run: never less than the search said.
+        _workspaceBytes = Math.Max(_algo.Memory, QueryWorkspace());
     }
 
     public ConvolutionCommand Command { get; }
@@ -67,7 +71,7 @@ internal sealed class ConvolutionRunner : ICommandRunner, IDisposable
     CudaCommand ICommandRunner.Command => Command;
 
     /// <summary>Workspace bytes the chosen algorithm needs.</summary>
-    public long WorkspaceBytes => _algo.Memory;
+    public long WorkspaceBytes => _workspaceBytes;
 
     /// <summary>Prepares <paramref name="command"/> (may time algorithms on the device; never during capture).</summary>
     public static ConvolutionRunner Prepare(ConvolutionCommand command, CudaRuntime runtime, CudaOptions options, Func<DeviceAddress, ulong> resolve) =>
@@ -79,7 +83,7 @@ internal sealed class ConvolutionRunner : ICommandRunner, IDisposable
     public void Issue(CudaStream stream)
     {
         var h = _runtime.Cudnn;
-        var bytes = _algo.Memory;
+        var bytes = _workspaceBytes;
         switch (Command.Direction)
         {
             case ConvolutionDirection.Forward:
@@ -102,7 +106,18 @@ internal sealed class ConvolutionRunner : ICommandRunner, IDisposable
         _x.Dispose();
     }
 
-    private ConvolutionAlgoPerf Find(bool deterministic)
+    private long QueryWorkspace()
+    {
+        var h = _runtime.Cudnn;
+        return Command.Direction switch
+        {
+            ConvolutionDirection.Forward => CudnnConvolution.ForwardWorkspaceSize(h, _x, _w, _conv, _y, (CudnnConvolutionFwdAlgo)_algo.Algo),
+            ConvolutionDirection.BackwardData => CudnnConvolution.BackwardDataWorkspaceSize(h, _w, _y, _conv, _x, (CudnnConvolutionBwdDataAlgo)_algo.Algo),
+            _ => CudnnConvolution.BackwardFilterWorkspaceSize(h, _x, _y, _conv, _w, (CudnnConvolutionBwdFilterAlgo)_algo.Algo),
+        };
+    }
+
+    private ConvolutionAlgoPerf Find(bool deterministic, CudnnMathType? requiredMath)
     {
         var h = _runtime.Cudnn;
         var (free, _) = CudaDriver.MemoryInfo();
@@ -115,6 +130,6 @@ internal sealed class ConvolutionRunner : ICommandRunner, IDisposable
             _ => CudnnConvolution.FindBackwardFilter(h, _x, _xPtr, _y, _yPtr, _conv, _w, _wPtr, scratch.Pointer, limit),
         };
         _runtime.Stream.Synchronize();
-        return ConvolutionAlgorithms.Choose(Command.Direction, perfs, deterministic, limit);
+        return ConvolutionAlgorithms.Choose(Command.Direction, perfs, deterministic, limit, requiredMath);
     }
 }

@@ -56,7 +56,7 @@ public sealed unsafe class CudaExecutable : IExecutable
                 fixed (byte* p = c.Bytes) CudaDriver.CopyHostToDeviceAsync(Resolve(c.Address), p, c.Bytes.Length, _runtime.Stream);
             _staging = PinnedBuffer.Allocate(CudaPlan.ControlBytes);
             // A program of convolutions and GEMMs alone launches no kernel of ours, and an empty module would not load.
-            _module = Plan.Kernels.Count == 0 ? null : CudaModule.LoadPtx(KernelModules.Compile(Plan.ModuleSource(), _runtime.Architecture));
+            _module = Plan.Kernels.Count == 0 ? null : KernelModules.Load(Plan.ModuleSource(), _runtime);
 
             var convolutions = Plan.Commands.OfType<ConvolutionCommand>()
                 .Select(c => ConvolutionRunner.Prepare(c, _runtime, cuda, Resolve)).ToList();
@@ -89,6 +89,15 @@ public sealed unsafe class CudaExecutable : IExecutable
     public string DeviceName => _runtime.DeviceName;
 
     internal CudaVariableStore Variables { get; }
+
+    /// <summary>
+    /// Device bytes this executable holds: its arena, its convolution workspace, the variables of its store (shared with
+    /// the executables that share them) and the runtime's cuBLAS workspace (shared by every executable on the device).
+    /// What the training step needs on the GPU, to compare with PyTorch's peak allocation (<c>sgtrain bench --memory</c>);
+    /// the CUDA context, cuDNN's and cuBLAS's handles and the loaded module are left out, as PyTorch's figure leaves them.
+    /// </summary>
+    public long DeviceBytes =>
+        _arena.Bytes + (_workspace?.Bytes ?? 0) + Variables.Names.Sum(n => Variables.Get(n).Buffer.Bytes) + _runtime.CublasWorkspace.Bytes;
 
     /// <inheritdoc/>
     public long Step { get; set; }
@@ -249,17 +258,27 @@ public sealed unsafe class CudaExecutable : IExecutable
         foreach (var r in runners) r.Issue(_runtime.Stream);
     }
 
+    /// <summary>
+    /// Captures <paramref name="runners"/> into a graph. A command that fails, or that invalidates the capture (a hidden
+    /// synchronisation or allocation), is named in the exception; the capture is abandoned without its end's error
+    /// replacing the first one.
+    /// </summary>
     private CudaGraphExec Capture(IEnumerable<ICommandRunner> runners)
     {
         var stream = _runtime.Stream;
         stream.BeginCapture();
         try
         {
-            Issue(runners);
+            foreach (var r in runners)
+            {
+                r.Issue(stream);
+                if (stream.CaptureInvalidated)
+                    throw new CudaCaptureException($"{r.Command.GetType().Name} of {r.Command.Node?.ToString() ?? "the step"} invalidated the CUDA graph capture (it synchronises or allocates); run with CudaOptions.CaptureGraph = false to issue eagerly");
+            }
         }
         catch
         {
-            using var abandoned = stream.EndCapture();
+            stream.AbandonCapture();
             throw;
         }
         using var graph = stream.EndCapture();

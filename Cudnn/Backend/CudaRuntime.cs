@@ -55,6 +55,9 @@ internal sealed class CudaRuntime
 
     public CublasHandle Cublas { get; }
 
-    /// <summary>The NVRTC virtual architecture for this device, e.g. <c>compute_90</c>.</summary>
-    public string Architecture => $"compute_{ComputeCapability.Major}{ComputeCapability.Minor}";
+    /// <summary>What the kernels are compiled to for this device (chosen once, on first use: it loads NVRTC).</summary>
+    public KernelTarget KernelTarget => _kernelTarget ??=
+        KernelTarget.Choose(ComputeCapability, Nvrtc.SupportedArchitectures(), Nvrtc.Version(), CudaDriver.DriverVersion());
+
+    private KernelTarget? _kernelTarget;
 }

@@ -4,26 +4,18 @@ using StaticGraph.Cuda.Native;
 namespace StaticGraph.Cuda.Backend;
 
 /// <summary>
-/// Compiles a plan's kernels with NVRTC as one program (helpers are include-guarded) and caches the PTX by source and
-/// architecture, so recompiling a program, or compiling its inference twin, costs nothing.
+/// Compiles a plan's kernels with NVRTC as one program (helpers are include-guarded) for the device's
+/// <see cref="KernelTarget"/> and caches the image by source and target, so recompiling a program, or compiling its
+/// inference twin, costs nothing.
 /// </summary>
 internal static class KernelModules
 {
-    private const int InvalidOption = 5; // NVRTC_ERROR_INVALID_OPTION: an architecture this NVRTC does not know
+    private static readonly ConcurrentDictionary<(string Target, string Source), KernelImage> Images = new();
 
-    private static readonly ConcurrentDictionary<(string Arch, string Source), string> Ptx = new();
+    /// <summary>The image of <paramref name="source"/> for <paramref name="target"/>.</summary>
+    public static KernelImage Compile(string source, KernelTarget target) =>
+        Images.GetOrAdd((target.Architecture, source), key => NvrtcCompiler.Compile(key.Source, "staticgraph.cu", key.Target));
 
-    /// <summary>The PTX of <paramref name="source"/> for <paramref name="arch"/>; falls back to compute_80 when this NVRTC does not know the device's architecture (the driver JIT-compiles PTX forward).</summary>
-    public static string Compile(string source, string arch) =>
-        Ptx.GetOrAdd((arch, source), key =>
-        {
-            try
-            {
-                return NvrtcCompiler.CompileToPtx(key.Source, "staticgraph.cu", key.Arch);
-            }
-            catch (NvrtcCompileException e) when (key.Arch != "compute_80" && e.Code == InvalidOption)
-            {
-                return NvrtcCompiler.CompileToPtx(key.Source, "staticgraph.cu", "compute_80");
-            }
-        });
+    /// <summary>Compiles and loads <paramref name="source"/> into <paramref name="runtime"/>'s context.</summary>
+    public static CudaModule Load(string source, CudaRuntime runtime) => CudaModule.Load(Compile(source, runtime.KernelTarget));
 }

@@ -45,7 +45,7 @@ public sealed unsafe class DeviceImageSet : IDisposable
         _plan = DeviceBuffer.Allocate((long)maxBatch * BatchAssemblySource.PlanStride * sizeof(int));
         _staging = PinnedBuffer.Allocate((long)maxBatch * BatchAssemblySource.PlanStride * sizeof(int));
         var source = BatchAssemblySource.Images.Source + "\n" + BatchAssemblySource.Labels.Source;
-        _module = CudaModule.LoadPtx(KernelModules.Compile(source, _runtime.Architecture));
+        _module = KernelModules.Load(source, _runtime);
         _assembleImages = _module.GetFunction(BatchAssemblySource.Images.Name);
         _assembleLabels = _module.GetFunction(BatchAssemblySource.Labels.Name);
     }

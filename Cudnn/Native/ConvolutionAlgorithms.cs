@@ -18,8 +18,10 @@ public sealed class NoConvolutionAlgorithmException(string message) : InvalidOpe
 
 /// <summary>
 /// Chooses a convolution algorithm from cuDNN's perf results (pure logic, no library): the first result, in cuDNN's order
-/// (fastest first), that succeeded, satisfies the determinism requirement and fits the workspace limit; the other qualifying
-/// results follow in order as fallbacks for a run-time failure.
+/// (fastest first), that succeeded, satisfies the determinism requirement, fits the workspace limit and was measured with
+/// the math type that will run (cuDNN's search also tries other math types: an FP32 result found with TF32 tensor-core
+/// math, run with FMA math, could fail or need another workspace); the other qualifying results follow in order as
+/// fallbacks for a run-time failure.
 /// </summary>
 public static class ConvolutionAlgorithms
 {
@@ -36,9 +38,13 @@ public static class ConvolutionAlgorithms
     };
 
     /// <summary>Why <paramref name="perf"/> does not qualify, or null when it does.</summary>
-    public static string? Rejection(ConvolutionDirection direction, ConvolutionAlgoPerf perf, bool deterministic, long workspaceLimit)
+    /// <remarks><paramref name="requiredMath"/>: the math type the convolution will run with, when it is fixed (FMA for FP32
+    /// without TF32); null lets the result's own math type run.</remarks>
+    public static string? Rejection(ConvolutionDirection direction, ConvolutionAlgoPerf perf, bool deterministic, long workspaceLimit,
+        CudnnMathType? requiredMath = null)
     {
         if (perf.Status != CudnnStatus.Success) return $"status {CudnnStatus.Describe(perf.Status)}";
+        if (requiredMath is { } math && perf.MathType != math) return $"measured with {perf.MathType} math, but {math} will run";
         if (deterministic && !AllowedWhenDeterministic(direction, perf.Algo)) return "non-deterministic algorithm";
         if (deterministic && perf.Determinism != CudnnDeterminism.Deterministic) return "reported non-deterministic";
         if (perf.Memory < 0 || perf.Memory > workspaceLimit) return $"workspace {perf.Memory} bytes > limit {workspaceLimit}";
@@ -47,19 +53,20 @@ public static class ConvolutionAlgorithms
 
     /// <summary>Every qualifying result, in the given order: the choice first, then the fallbacks.</summary>
     public static IReadOnlyList<ConvolutionAlgoPerf> Candidates(ConvolutionDirection direction, IEnumerable<ConvolutionAlgoPerf> perfs, bool deterministic,
-        long workspaceLimit) =>
-        [.. perfs.Where(p => Rejection(direction, p, deterministic, workspaceLimit) is null)];
+        long workspaceLimit, CudnnMathType? requiredMath = null) =>
+        [.. perfs.Where(p => Rejection(direction, p, deterministic, workspaceLimit, requiredMath) is null)];
 
     /// <summary>The first qualifying result; throws <see cref="NoConvolutionAlgorithmException"/> naming every rejection when none qualifies.</summary>
-    public static ConvolutionAlgoPerf Choose(ConvolutionDirection direction, IReadOnlyList<ConvolutionAlgoPerf> perfs, bool deterministic, long workspaceLimit)
+    public static ConvolutionAlgoPerf Choose(ConvolutionDirection direction, IReadOnlyList<ConvolutionAlgoPerf> perfs, bool deterministic, long workspaceLimit,
+        CudnnMathType? requiredMath = null)
     {
-        var candidates = Candidates(direction, perfs, deterministic, workspaceLimit);
+        var candidates = Candidates(direction, perfs, deterministic, workspaceLimit, requiredMath);
         if (candidates.Count > 0) return candidates[0];
         var reasons = perfs.Count == 0
             ? "cuDNN returned no perf results"
-            : string.Join("; ", perfs.Select(p => $"{AlgoName(direction, p.Algo)}: {Rejection(direction, p, deterministic, workspaceLimit)}"));
+            : string.Join("; ", perfs.Select(p => $"{AlgoName(direction, p.Algo)}: {Rejection(direction, p, deterministic, workspaceLimit, requiredMath)}"));
         throw new NoConvolutionAlgorithmException(
-            $"no {direction} convolution algorithm qualifies (deterministic: {deterministic}, workspace limit {workspaceLimit} bytes): {reasons}");
+            $"no {direction} convolution algorithm qualifies (deterministic: {deterministic}, workspace limit {workspaceLimit} bytes{(requiredMath is { } m ? $", {m} math" : "")}): {reasons}");
     }
 
     /// <summary>The enum name of an algorithm of <paramref name="direction"/>, e.g. <c>Algo3</c>.</summary>

@@ -40,6 +40,17 @@ public static class Cublas
         if (status != 0) throw new CublasException(function, status, StatusName(status), LibraryString(CublasNative.cublasGetStatusString, status));
     }
 
+    /// <summary>The loaded cuBLAS's version (<c>cublasGetProperty</c> with MAJOR_VERSION, MINOR_VERSION, PATCH_LEVEL).</summary>
+    public static (int Major, int Minor, int Patch) Version()
+    {
+        int Part(int type)
+        {
+            Check(CublasNative.cublasGetProperty(type, out var value), "cublasGetProperty");
+            return value;
+        }
+        return (Part(0), Part(1), Part(2));
+    }
+
     /// <summary>The name of a status: from the local table (taken from the header), else from <c>cublasGetStatusName</c>; never throws.</summary>
     public static string StatusName(int status) =>
         Names.GetValueOrDefault(status) ?? LibraryString(CublasNative.cublasGetStatusName, status) ?? $"cublasStatus_t {status}";

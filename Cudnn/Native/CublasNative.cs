@@ -16,6 +16,7 @@ internal static unsafe partial class CublasNative
     [LibraryImport(Lib, EntryPoint = "cublasCreate_v2")] internal static partial int cublasCreate(out nint handle);
     [LibraryImport(Lib, EntryPoint = "cublasDestroy_v2")] internal static partial int cublasDestroy(nint handle);
     [LibraryImport(Lib, EntryPoint = "cublasGetVersion_v2")] internal static partial int cublasGetVersion(nint handle, out int version);
+    [LibraryImport(Lib, EntryPoint = "cublasGetProperty")] internal static partial int cublasGetProperty(int type, out int value);
     [LibraryImport(Lib, EntryPoint = "cublasSetStream_v2")] internal static partial int cublasSetStream(nint handle, nint stream);
     [LibraryImport(Lib, EntryPoint = "cublasSetMathMode")] internal static partial int cublasSetMathMode(nint handle, CublasMath mode);
     [LibraryImport(Lib, EntryPoint = "cublasSetWorkspace_v2")] internal static partial int cublasSetWorkspace(nint handle, ulong workspace, nuint bytes);

@@ -65,6 +65,7 @@ internal static unsafe partial class CudaDriverNative
 
     [LibraryImport(Lib, EntryPoint = "cuStreamBeginCapture_v2")] internal static partial int cuStreamBeginCapture(nint stream, CudaStreamCaptureMode mode);
     [LibraryImport(Lib, EntryPoint = "cuStreamEndCapture")] internal static partial int cuStreamEndCapture(nint stream, out nint graph);
+    [LibraryImport(Lib, EntryPoint = "cuStreamIsCapturing")] internal static partial int cuStreamIsCapturing(nint stream, out int status);
     [LibraryImport(Lib, EntryPoint = "cuGraphInstantiateWithFlags")] internal static partial int cuGraphInstantiateWithFlags(out nint graphExec, nint graph, ulong flags);
     [LibraryImport(Lib, EntryPoint = "cuGraphLaunch")] internal static partial int cuGraphLaunch(nint graphExec, nint stream);
     [LibraryImport(Lib, EntryPoint = "cuGraphExecDestroy")] internal static partial int cuGraphExecDestroy(nint graphExec);
@@ -252,6 +253,29 @@ public sealed class CudaStream : SafeHandle
         return CudaGraph.FromHandle(graph);
     }
 
+    /// <summary>
+    /// Whether a capture on this stream was invalidated (<c>cuStreamIsCapturing</c> gives CU_STREAM_CAPTURE_STATUS_INVALIDATED):
+    /// asked after each captured command, it names the command that broke the capture instead of leaving only the
+    /// end of the capture to fail.
+    /// </summary>
+    public bool CaptureInvalidated
+    {
+        get
+        {
+            CudaDriver.Check(CudaDriverNative.cuStreamIsCapturing(DangerousGetHandle(), out var status), "cuStreamIsCapturing");
+            return status == 2;
+        }
+    }
+
+    /// <summary>
+    /// Ends a capture that failed, releasing whatever was captured and ignoring the end's own status (an invalidated
+    /// capture fails to end): the error that broke the capture is the one to report.
+    /// </summary>
+    public void AbandonCapture()
+    {
+        if (CudaDriverNative.cuStreamEndCapture(DangerousGetHandle(), out var graph) == 0 && graph != 0) CudaDriverNative.cuGraphDestroy(graph);
+    }
+
     /// <inheritdoc/>
     protected override bool ReleaseHandle() => CudaDriverNative.cuStreamDestroy(handle) == 0;
 }
@@ -344,12 +368,14 @@ public sealed unsafe class CudaModule : SafeHandle
     /// <inheritdoc/>
     public override bool IsInvalid => handle == 0;
 
-    /// <summary>Loads PTX text into the current context (the driver JIT-compiles it for the device).</summary>
-    public static CudaModule LoadPtx(string ptx)
+    /// <summary>
+    /// Loads a compiled image into the current context: a CUBIN as it is, PTX compiled by the driver. A driver older than
+    /// the PTX's compiler refuses it (CUDA_ERROR_UNSUPPORTED_PTX_VERSION), which <see cref="KernelTarget"/> avoids.
+    /// </summary>
+    public static CudaModule Load(KernelImage image)
     {
-        var image = Encoding.UTF8.GetBytes(ptx + "\0");
         nint raw;
-        fixed (byte* p = image) CudaDriver.Check(CudaDriverNative.cuModuleLoadData(out raw, p), "cuModuleLoadData");
+        fixed (byte* p = image.Bytes) CudaDriver.Check(CudaDriverNative.cuModuleLoadData(out raw, p), $"cuModuleLoadData ({image.Target})");
         var module = new CudaModule();
         module.SetHandle(raw);
         return module;

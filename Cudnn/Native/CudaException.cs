@@ -25,3 +25,6 @@ public sealed class CudaException : Exception
     /// <summary>The driver's description of the code.</summary>
     public string Description { get; }
 }
+
+/// <summary>A command could not be captured into a CUDA graph; the message names it.</summary>
+public sealed class CudaCaptureException(string message) : InvalidOperationException(message);

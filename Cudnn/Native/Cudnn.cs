@@ -46,6 +46,9 @@ public static unsafe class Cudnn
     /// <summary>The raw <c>cudnnGetVersion()</c> value: major*10000 + minor*100 + patch in cuDNN 9 (e.g. 90600).</summary>
     public static long RawVersion() => (long)CudnnNative.cudnnGetVersion();
 
+    /// <summary>The CUDA runtime version the loaded cuDNN was built with (e.g. 12080 or 13000): a cuDNN built for CUDA 13 needs a CUDA 13 driver.</summary>
+    public static int CudartVersion() => (int)CudnnNative.cudnnGetCudartVersion();
+
     /// <summary>The loaded cuDNN's version, decoded with cuDNN 9's encoding.</summary>
     public static (int Major, int Minor, int Patch) Version()
     {

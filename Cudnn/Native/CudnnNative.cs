@@ -17,6 +17,7 @@ internal static unsafe partial class CudnnNative
 
     // ---- cudnn_graph.h: version, errors, handle ----
     [LibraryImport(Lib, EntryPoint = "cudnnGetVersion")] internal static partial nuint cudnnGetVersion();
+    [LibraryImport(Lib, EntryPoint = "cudnnGetCudartVersion")] internal static partial nuint cudnnGetCudartVersion();
     [LibraryImport(Lib, EntryPoint = "cudnnGetErrorString")] internal static partial nint cudnnGetErrorString(int status);
     [LibraryImport(Lib, EntryPoint = "cudnnGetLastErrorString")] internal static partial void cudnnGetLastErrorString(byte* message, nuint maxSize);
     [LibraryImport(Lib, EntryPoint = "cudnnCreate")] internal static partial int cudnnCreate(out nint handle);

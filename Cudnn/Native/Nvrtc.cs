@@ -22,6 +22,10 @@ internal static unsafe partial class NvrtcNative
     [LibraryImport(Lib, EntryPoint = "nvrtcGetProgramLog")] internal static partial int nvrtcGetProgramLog(nint program, byte* log);
     [LibraryImport(Lib, EntryPoint = "nvrtcGetPTXSize")] internal static partial int nvrtcGetPTXSize(nint program, out nuint size);
     [LibraryImport(Lib, EntryPoint = "nvrtcGetPTX")] internal static partial int nvrtcGetPTX(nint program, byte* ptx);
+    [LibraryImport(Lib, EntryPoint = "nvrtcGetCUBINSize")] internal static partial int nvrtcGetCUBINSize(nint program, out nuint size);
+    [LibraryImport(Lib, EntryPoint = "nvrtcGetCUBIN")] internal static partial int nvrtcGetCUBIN(nint program, byte* cubin);
+    [LibraryImport(Lib, EntryPoint = "nvrtcGetNumSupportedArchs")] internal static partial int nvrtcGetNumSupportedArchs(out int count);
+    [LibraryImport(Lib, EntryPoint = "nvrtcGetSupportedArchs")] internal static partial int nvrtcGetSupportedArchs(int* archs);
 }
 
 /// <summary>An NVRTC call returned a status other than success.</summary>
@@ -75,26 +79,56 @@ public static class Nvrtc
         Check(NvrtcNative.nvrtcVersion(out var major, out var minor), "nvrtcVersion");
         return (major, minor);
     }
+
+    /// <summary>The real architectures this NVRTC can write machine code for, e.g. 80 and 90 (<c>nvrtcGetSupportedArchs</c>).</summary>
+    public static unsafe IReadOnlyList<int> SupportedArchitectures()
+    {
+        Check(NvrtcNative.nvrtcGetNumSupportedArchs(out var count), "nvrtcGetNumSupportedArchs");
+        var archs = new int[count];
+        fixed (int* p = archs) Check(NvrtcNative.nvrtcGetSupportedArchs(p), "nvrtcGetSupportedArchs");
+        return archs;
+    }
 }
 
-/// <summary>Compiles CUDA C to PTX with NVRTC.</summary>
+/// <summary>What NVRTC produced for one program: machine code for one GPU architecture, or PTX for the driver to compile.</summary>
+/// <param name="Target">The <c>--gpu-architecture</c> it was compiled for: <c>sm_90</c> (CUBIN) or <c>compute_90</c> (PTX).</param>
+/// <param name="Bytes">The CUBIN, or the PTX text NUL-terminated, ready for <c>cuModuleLoadData</c>.</param>
+/// <param name="Log">The compiler's log: for CUBIN, ptxas's resource report of every kernel (<see cref="KernelResources"/>).</param>
+public sealed record KernelImage(string Target, byte[] Bytes, string Log)
+{
+    /// <summary>True for machine code, false for PTX.</summary>
+    public bool IsCubin => Target.StartsWith("sm_", StringComparison.Ordinal);
+
+    /// <summary>The PTX text (only for PTX images).</summary>
+    public string Ptx => IsCubin ? throw new InvalidOperationException($"a CUBIN for {Target} has no PTX text") : Encoding.UTF8.GetString(Bytes).TrimEnd('\0');
+}
+
+/// <summary>Compiles CUDA C with NVRTC, to PTX or to machine code (CUBIN).</summary>
 public static unsafe class NvrtcCompiler
 {
     /// <summary>
     /// Compiles <paramref name="source"/> for the virtual architecture <paramref name="arch"/> (e.g. <c>compute_80</c>) and returns
-    /// the PTX. Floating-point contraction is off (<c>--fmad=false</c>) so that a*b+c rounds twice, as on the CPU backend; kernels
+    /// the PTX. See <see cref="Compile"/>.
+    /// </summary>
+    public static string CompileToPtx(string source, string name, string arch = "compute_80") => Compile(source, name, arch).Ptx;
+
+    /// <summary>
+    /// Compiles <paramref name="source"/> for <paramref name="target"/>: a real architecture (<c>sm_90</c>) gives a CUBIN and
+    /// ptxas's per-kernel resource report (registers, stack, spills) in the log; a virtual one (<c>compute_90</c>) gives PTX.
+    /// Floating-point contraction is off (<c>--fmad=false</c>) so that a*b+c rounds twice, as on the CPU backend; kernels
     /// that want a fused multiply-add call <c>fma</c> explicitly. Throws <see cref="NvrtcCompileException"/> with the log on failure.
     /// </summary>
-    public static string CompileToPtx(string source, string name, string arch = "compute_80")
+    public static KernelImage Compile(string source, string name, string target)
     {
         var sourceBytes = Encoding.UTF8.GetBytes(source + "\0");
         var nameBytes = Encoding.UTF8.GetBytes(name + "\0");
+        var cubin = target.StartsWith("sm_", StringComparison.Ordinal);
         nint program;
         fixed (byte* s = sourceBytes, n = nameBytes)
             Nvrtc.Check(NvrtcNative.nvrtcCreateProgram(out program, s, n, 0, null, null), "nvrtcCreateProgram");
         try
         {
-            string[] options = [$"--gpu-architecture={arch}", "--fmad=false"];
+            string[] options = cubin ? [$"--gpu-architecture={target}", "--fmad=false", "--ptxas-options=-v"] : [$"--gpu-architecture={target}", "--fmad=false"];
             var optionBytes = options.Select(o => Encoding.UTF8.GetBytes(o + "\0")).ToArray();
             var handles = optionBytes.Select(b => GCHandle.Alloc(b, GCHandleType.Pinned)).ToArray();
             int status;
@@ -108,12 +142,23 @@ public static unsafe class NvrtcCompiler
             {
                 foreach (var h in handles) h.Free();
             }
-            if (status != 0) throw new NvrtcCompileException(name, status, Log(program));
+            var log = Log(program);
+            if (status != 0) throw new NvrtcCompileException(name, status, log);
 
-            Nvrtc.Check(NvrtcNative.nvrtcGetPTXSize(program, out var size), "nvrtcGetPTXSize");
-            var ptx = new byte[(int)size];
-            fixed (byte* p = ptx) Nvrtc.Check(NvrtcNative.nvrtcGetPTX(program, p), "nvrtcGetPTX");
-            return Encoding.UTF8.GetString(ptx).TrimEnd('\0');
+            byte[] image;
+            if (cubin)
+            {
+                Nvrtc.Check(NvrtcNative.nvrtcGetCUBINSize(program, out var size), "nvrtcGetCUBINSize");
+                image = new byte[(int)size];
+                fixed (byte* p = image) Nvrtc.Check(NvrtcNative.nvrtcGetCUBIN(program, p), "nvrtcGetCUBIN");
+            }
+            else
+            {
+                Nvrtc.Check(NvrtcNative.nvrtcGetPTXSize(program, out var size), "nvrtcGetPTXSize");
+                image = new byte[(int)size]; // includes the terminating NUL that cuModuleLoadData needs
+                fixed (byte* p = image) Nvrtc.Check(NvrtcNative.nvrtcGetPTX(program, p), "nvrtcGetPTX");
+            }
+            return new KernelImage(target, image, log == "(no log)" ? "" : log);
         }
         finally
         {

@@ -8,8 +8,22 @@ public class ConvolutionAlgorithmsTests
 {
     private const long Limit = 1 << 20;
 
-    private static ConvolutionAlgoPerf Perf(int algo, int status = 0, long memory = 0, bool deterministic = true) =>
-        new(algo, status, 1f, memory, deterministic ? CudnnDeterminism.Deterministic : CudnnDeterminism.NonDeterministic, CudnnMathType.Default);
+    private static ConvolutionAlgoPerf Perf(int algo, int status = 0, long memory = 0, bool deterministic = true, CudnnMathType math = CudnnMathType.Default) =>
+        new(algo, status, 1f, memory, deterministic ? CudnnDeterminism.Deterministic : CudnnDeterminism.NonDeterministic, math);
+
+    [Fact]
+    public void A_required_math_type_keeps_only_results_measured_with_it()
+    {
+        // cuDNN's search for FP32 data also reports results under tensor-core (TF32) and default math: with TF32 off only
+        // the FMA results may run, the fastest of them first.
+        ConvolutionAlgoPerf[] perfs = [Perf(6, math: CudnnMathType.TensorOp), Perf(1, math: CudnnMathType.Default), Perf(0, math: CudnnMathType.Fma), Perf(2, math: CudnnMathType.Fma)];
+        Assert.Equal([0, 2], ConvolutionAlgorithms.Candidates(ConvolutionDirection.Forward, perfs, false, Limit, CudnnMathType.Fma).Select(p => p.Algo));
+        Assert.Equal(6, ConvolutionAlgorithms.Choose(ConvolutionDirection.Forward, perfs, false, Limit).Algo);
+        var e = Assert.Throws<NoConvolutionAlgorithmException>(() =>
+            ConvolutionAlgorithms.Choose(ConvolutionDirection.Forward, perfs[..2], false, Limit, CudnnMathType.Fma));
+        Assert.Contains("Fma math", e.Message);
+        Assert.Contains("Winograd: measured with TensorOp math, but Fma will run", e.Message);
+    }
 
     [Fact]
     public void First_successful_result_is_chosen_and_the_rest_are_fallbacks()
