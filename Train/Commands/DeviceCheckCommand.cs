@@ -1,6 +1,7 @@
 using System.CommandLine;
 using StaticGraph.Cuda.Backend;
 using StaticGraph.Cuda.Native;
+using StaticGraph.Train.Bench;
 
 namespace StaticGraph.Train.Commands;
 
@@ -36,7 +37,8 @@ public static class DeviceCheckCommand
             if (NativeLibraryResolver.TryLoad(spec, out var loaded, out var error))
             {
                 found[name] = true;
-                output.WriteLine($"{spec.Description,-12} {loaded.SoName} at {loaded.Location}{Version(name)}");
+                output.WriteLine($"{spec.Description,-12} {loaded.SoName} at {loaded.Location}{Version(name)}; chosen: {loaded.Choice}");
+                foreach (var note in loaded.Notes) output.WriteLine($"{"",-12} note: {note}");
             }
             else
             {
@@ -53,6 +55,7 @@ public static class DeviceCheckCommand
                 var count = CudaDriver.DeviceCount();
                 output.WriteLine($"cuInit: ok; {count} CUDA device(s)");
                 for (var i = 0; i < count; i++) output.WriteLine($"  device {i}: {CudaDriver.DeviceName(CudaDriver.Device(i))}");
+                if (count > 0 && found[NativeLibraryResolver.NvrtcName]) output.WriteLine($"kernels: {KernelTargetLine(CudaDriver.Device(0))}");
             }
             catch (CudaException e)
             {
@@ -77,15 +80,54 @@ public static class DeviceCheckCommand
             output.Flush();
             if (!row.Passed) failed++;
         }
-        if (benchSteps > 0)
-        {
-            var ours = BenchCommand.MeasureOurs(128, benchSteps, threads: 0, backend: CudaBackend.Default);
-            var theirs = BenchCommand.MeasurePyTorch(python, BenchCommand.FindPeerScript(), 128, benchSteps, threads: 1, device: "cuda");
-            var ratio = theirs is { } t ? (ours / t).ToString("F3", System.Globalization.CultureInfo.InvariantCulture) : "n/a";
-            output.WriteLine($"  bench rp20_cuda_train img/s ours={ours:F1} pytorch={theirs?.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) ?? "unavailable"} ratio={ratio}");
-        }
+        if (benchSteps > 0) failed += Bench(output, benchSteps, python);
         output.WriteLine(failed == 0 ? "cuda backend: every check passed" : $"cuda backend: {failed} check(s) failed");
         return failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The CUDA benchmark against PyTorch through <c>bench</c>'s own code (<see cref="BenchRunner"/>), in its line format:
+    /// the issue's CUDA workloads, <c>rp20c3</c> and <c>ss26_2x96d</c> in f32 (img/s and peak_mib) and <c>rp20c3</c> in
+    /// BF16 (img/s). Returns the number of failures: a bench that threw, or models whose parameter counts differ from
+    /// the peer's.
+    /// </summary>
+    private static int Bench(TextWriter output, int steps, string python)
+    {
+        var settings = new BenchSettings("cuda", "f32", Threads: 1, BatchSize: 128, Steps: steps, Rounds: 1, Python: python, PeerScript: PyTorchPeer.FindScript());
+        var (rp20c3, ss26) = (BenchWorkloads.Get("rp20c3"), BenchWorkloads.Get("ss26_2x96d"));
+        var runs = new (BenchWorkload[] Workloads, BenchSettings Settings, bool Memory)[]
+        {
+            ([rp20c3, ss26], settings, true),
+            ([rp20c3], settings with { Precision = "bf16" }, false),
+        };
+        output.WriteLine(BenchRunner.Header(settings));
+        var failed = 0;
+        foreach (var (workloads, with, memory) in runs)
+        {
+            try
+            {
+                failed += BenchRunner.Run(output, workloads, with, memory, errors: output);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                output.WriteLine($"  FAIL bench {string.Join(",", workloads.Select(w => w.Name))} {with.Precision}: {e.GetType().Name}: {e.Message}");
+                failed++;
+            }
+            output.Flush();
+        }
+        return failed;
+    }
+
+    private static string KernelTargetLine(int device)
+    {
+        try
+        {
+            return KernelTarget.Choose(CudaDriver.ComputeCapability(device), Nvrtc.SupportedArchitectures(), Nvrtc.Version(), CudaDriver.DriverVersion()).Reason;
+        }
+        catch (Exception e) when (e is InvalidOperationException or NvrtcException or CudaException or EntryPointNotFoundException)
+        {
+            return "cannot be built: " + e.Message;
+        }
     }
 
     private static string Version(string name)
@@ -105,10 +147,16 @@ public static class DeviceCheckCommand
             if (name == NativeLibraryResolver.CudnnName)
             {
                 var (major, minor, patch) = Cudnn.Version();
-                return $" (cuDNN {major}.{minor}.{patch})";
+                var cudart = Cudnn.CudartVersion();
+                return $" (cuDNN {major}.{minor}.{patch}, built for CUDA {cudart / 1000}.{cudart % 1000 / 10})";
+            }
+            if (name == NativeLibraryResolver.CublasName)
+            {
+                var (major, minor, patch) = Cublas.Version();
+                return $" (cuBLAS {major}.{minor}.{patch})";
             }
         }
-        catch (Exception e) when (e is CudaException or NvrtcException or CudnnException or DllNotFoundException or EntryPointNotFoundException)
+        catch (Exception e) when (e is CudaException or NvrtcException or CudnnException or CublasException or DllNotFoundException or EntryPointNotFoundException)
         {
             return $" (version unavailable: {e.Message})";
         }
