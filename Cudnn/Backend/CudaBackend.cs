@@ -24,6 +24,9 @@ public sealed class CudaBackend(CudaOptions options) : IBackend
     /// <summary>Compiles to the concrete CUDA executable.</summary>
     public CudaExecutable CompileCuda(GraphProgram program, CompileOptions options) => new(program, options, Options);
 
+    /// <summary>The images go to the GPU once; per step only the batch plan crosses the bus.</summary>
+    public IImageBatchSource? CreateImageSource(ImageSet images, int maxBatch) => new StaticGraph.Cuda.Data.DeviceImageSet(images, maxBatch, Options.Device);
+
     /// <summary>
     /// Null when programs can run on a GPU here; otherwise one line saying what is missing (a library and where it was
     /// looked for, or the driver's answer when there is no device).

@@ -9,11 +9,11 @@ namespace StaticGraph.Cuda.Backend;
 /// algorithms chosen, argument blocks with every pointer resolved), issued on one stream, and after a first eager run
 /// captured into a CUDA graph that every later run replays. The seed and step live in the arena's control block, written
 /// before each run, so replays draw each step's random numbers. A run ends synchronised, with its updates applied only
-/// when every new value is finite (when <see cref="GuardUpdates"/> is set). In FP16 mixed precision the control block
+/// when every new value is finite (when <see cref="Executable.GuardUpdates"/> is set). In FP16 mixed precision the control block
 /// also holds the loss scale, written before each run, and the overflow flag, read after it: a step that overflowed has
 /// its updates skipped (<see cref="LossScale"/>).
 /// </summary>
-public sealed unsafe class CudaExecutable : IExecutable
+public sealed unsafe class CudaExecutable : Executable
 {
     private readonly CudaRuntime _runtime;
     private readonly CudaOptions _options;
@@ -25,18 +25,15 @@ public sealed unsafe class CudaExecutable : IExecutable
     private readonly ICommandRunner[] _guards;
     private readonly ICommandRunner[] _updates;
     private readonly List<IDisposable> _owned = [];
-    private readonly Dictionary<string, Node> _inputs;
     private readonly ICommandRunner[] _step = [];
     private CudaGraphExec? _graph;
     private int _runs;
-    private bool _disposed;
 
     internal CudaExecutable(GraphProgram program, CompileOptions options, CudaOptions cuda)
+        : base(program)
     {
-        Program = program;
         _options = cuda;
         _runtime = CudaRuntime.For(cuda.Device);
-        _inputs = program.Inputs.ToDictionary(i => i.Name!, StringComparer.Ordinal);
         Plan = CudaPlanner.Plan(program, new CudaPlanOptions(cuda.Precision));
         LossScale = Plan.UsesLossScale && Plan.Updates.Count > 0 ? new DynamicLossScale() : null;
         Variables = options.ShareVariablesWith switch
@@ -79,9 +76,6 @@ public sealed unsafe class CudaExecutable : IExecutable
         }
     }
 
-    /// <inheritdoc/>
-    public GraphProgram Program { get; }
-
     /// <summary>The plan this executable runs.</summary>
     public CudaPlan Plan { get; }
 
@@ -96,60 +90,43 @@ public sealed unsafe class CudaExecutable : IExecutable
     /// What the training step needs on the GPU, to compare with PyTorch's peak allocation (<c>sgtrain bench --memory</c>);
     /// the CUDA context, cuDNN's and cuBLAS's handles and the loaded module are left out, as PyTorch's figure leaves them.
     /// </summary>
-    public long DeviceBytes =>
+    public override long AllocatedBytes =>
         _arena.Bytes + (_workspace?.Bytes ?? 0) + Variables.Names.Sum(n => Variables.Get(n).Buffer.Bytes) + _runtime.CublasWorkspace.Bytes;
-
-    /// <inheritdoc/>
-    public long Step { get; set; }
-
-    /// <summary>
-    /// Check every node's output for NaN and infinity: runs eagerly, synchronising after each command (slow; for
-    /// diagnosis). Interior members of fused kernels have no memory; their group's result is checked.
-    /// </summary>
-    public bool CheckFinite { get; set; }
-
-    /// <inheritdoc/>
-    public bool GuardUpdates { get; set; }
 
     /// <summary>
     /// The dynamic loss scale of an FP16 training program (null otherwise): its scale is written into the control block
-    /// before each run, and it decides after each run whether the updates are applied. Replaceable (e.g. with a scale
-    /// restored from a checkpoint) between runs.
+    /// before each run, and it decides after each run whether the updates are applied. Saved with checkpoints
+    /// (<see cref="SaveState"/>).
     /// </summary>
     public DynamicLossScale? LossScale { get; set; }
 
     /// <summary>True once the step is captured in a CUDA graph.</summary>
     public bool IsCaptured => _graph is not null;
 
-    /// <inheritdoc/>
-    public void SetInput<T>(string name, ReadOnlySpan<T> values) where T : unmanaged
-    {
-        var node = Input(name);
-        ElementTypes.Check<T>(node.Type, $"input '{name}'");
-        if (values.Length != node.Shape.ElementCount)
-            throw new ArgumentException($"input '{name}' is {node.Type}: expected {node.Shape.ElementCount} values, got {values.Length}", nameof(values));
-        // A synchronous copy: the previous run has finished (runs end synchronised), and the next one starts after it.
-        fixed (T* p = values) CudaDriver.CopyHostToDeviceAsync(Resolve(Plan.Addresses[node]), p, (long)values.Length * sizeof(T), _runtime.Stream);
-        _runtime.Stream.Synchronize();
-    }
-
-    /// <summary>The device address of input <paramref name="name"/> (for writers on the device, such as a device data set).</summary>
+    /// <summary>
+    /// The device address of input <paramref name="name"/>, for writers on the device (a device data set): taking it
+    /// counts as setting the input.
+    /// </summary>
     public ulong InputPointer(string name)
     {
         var node = Input(name);
+        MarkInputWritten(name);
         return Resolve(Plan.Addresses[node]);
     }
 
-    private Node Input(string name) =>
-        _inputs.TryGetValue(name, out var node) ? node
-            : throw new KeyNotFoundException($"the program has no input named '{name}' (inputs: {string.Join(", ", _inputs.Keys)})");
+    /// <inheritdoc/>
+    protected override void WriteInput(Node input, ReadOnlySpan<byte> bytes)
+    {
+        // A synchronous copy: the previous run has finished (runs end synchronised), and the next one starts after it.
+        fixed (byte* p = bytes) CudaDriver.CopyHostToDeviceAsync(Resolve(Plan.Addresses[input]), p, bytes.Length, _runtime.Stream);
+        _runtime.Stream.Synchronize();
+    }
 
     /// <inheritdoc/>
-    public void Run()
+    protected override void RunStep(double? learningRate)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
         _runtime.Context.MakeCurrent();
-        WriteControlBlock();
+        WriteControlBlock(learningRate);
         var stream = _runtime.Stream;
         // One list, one graph: the updates apply themselves only when the device's flags allow (GuardedUpdateKernel).
         if (CheckFinite) RunChecked();
@@ -157,6 +134,7 @@ public sealed unsafe class CudaExecutable : IExecutable
         else if (_options.CaptureGraph && _runs > 0) (_graph = Capture(_step)).Launch(stream);
         else Issue(_step);
 
+        LastStep = StepReport.Applied;
         if ((GuardUpdates || LossScale is not null) && Plan.Updates.Count > 0)
         {
             var block = stackalloc byte[ControlBlock.Bytes];
@@ -165,77 +143,58 @@ public sealed unsafe class CudaExecutable : IExecutable
             // An FP16 overflow is expected now and then: the updates were skipped and the scaler halves the scale, rather
             // than the guard throwing for the infinities the overflow caused. Otherwise a tripped guard skipped them too.
             var (tripped, overflowed) = ControlBlock.Flags(new ReadOnlySpan<byte>(block, ControlBlock.Bytes));
-            if (LossScale is { } scaler) scaler.Update(overflowed);
+            if (LossScale is { } scaler)
+            {
+                scaler.Update(overflowed);
+                if (overflowed) LastStep = new StepReport(false, $"fp16 overflow: updates skipped, loss scale now {scaler.Scale}");
+            }
             if (!overflowed && GuardUpdates && tripped) ThrowForFirstNonFiniteUpdate();
         }
         stream.Synchronize();
         _runs++;
-        if (Program.Mode == ProgramMode.Training) Step++;
     }
 
     /// <inheritdoc/>
-    public T[] Read<T>(Node node) where T : unmanaged
+    protected override Exception? Readability(Node node)
     {
-        var result = new T[checked((int)node.Shape.ElementCount)];
-        Read<T>(node, result);
-        return result;
+        if (!Plan.Addresses.ContainsKey(node)) return new KeyNotFoundException($"{node} is not part of this program, or is computed inside a fused kernel");
+        return Plan.IsReadable(node) ? null
+            : new InvalidOperationException($"{node} is not fetched; its buffer is reused during the run. Add it to the program's fetches.");
     }
 
     /// <inheritdoc/>
-    public void Read<T>(Node node, Span<T> destination) where T : unmanaged
-    {
-        if (!Plan.Addresses.ContainsKey(node)) throw new KeyNotFoundException($"{node} is not part of this program, or is computed inside a fused kernel");
-        if (!Plan.IsReadable(node))
-            throw new InvalidOperationException($"{node} is not fetched; its buffer is reused during the run. Add it to the program's fetches.");
-        ElementTypes.Check<T>(node.Type, node.ToString());
-        if (destination.Length != node.Shape.ElementCount)
-            throw new ArgumentException($"{node} is {node.Type}: the destination must hold {node.Shape.ElementCount} values, not {destination.Length}", nameof(destination));
-        CopyOut(Plan.Addresses[node], System.Runtime.InteropServices.MemoryMarshal.AsBytes(destination));
-    }
+    protected override void ReadNode(Node node, Span<byte> destination) => CopyOut(Plan.Addresses[node], destination);
 
     /// <inheritdoc/>
-    public T[] ReadVariable<T>(string name) where T : unmanaged
-    {
-        var (type, _) = Variables.Get(name);
-        ElementTypes.Check<T>(type, $"variable '{name}'");
-        var result = new T[checked((int)type.Shape.ElementCount)];
-        CopyOut(new DeviceAddress(name, 0), System.Runtime.InteropServices.MemoryMarshal.AsBytes(result.AsSpan()));
-        return result;
-    }
+    protected override TensorType VariableType(string name) => Variables.Get(name).Type;
 
     /// <inheritdoc/>
-    public byte[] ReadVariableBytes(string name)
-    {
-        var (type, _) = Variables.Get(name);
-        var result = new byte[type.SizeInBytes];
-        CopyOut(new DeviceAddress(name, 0), result);
-        return result;
-    }
+    protected override void ReadVariable(string name, Span<byte> destination) => CopyOut(new DeviceAddress(name, 0), destination);
 
     /// <inheritdoc/>
-    public void WriteVariableBytes(string name, ReadOnlySpan<byte> bytes)
+    protected override void WriteVariable(string name, ReadOnlySpan<byte> bytes) => Variables.Get(name).Buffer.CopyFromHost(bytes);
+
+    private const string LossScaleKey = "fp16_loss_scale", LossScaleGoodStepsKey = "fp16_loss_scale_good_steps";
+
+    /// <summary>The FP16 loss scale and its count of good steps, so that a resumed run skips the steps the uninterrupted one would.</summary>
+    public override IReadOnlyDictionary<string, string> SaveState() => LossScale is not { } scaler ? new Dictionary<string, string>() : new()
     {
-        var (type, buffer) = Variables.Get(name);
-        if (bytes.Length != type.SizeInBytes)
-            throw new ArgumentException($"variable '{name}' is {type}: expected {type.SizeInBytes} bytes, got {bytes.Length}", nameof(bytes));
-        buffer.CopyFromHost(bytes);
-    }
+        [LossScaleKey] = scaler.Scale.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        [LossScaleGoodStepsKey] = scaler.GoodSteps.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     /// <inheritdoc/>
-    public void WriteVariable<T>(string name, ReadOnlySpan<T> values) where T : unmanaged
+    public override void RestoreState(IReadOnlyDictionary<string, string> state)
     {
-        var (type, _) = Variables.Get(name);
-        ElementTypes.Check<T>(type, $"variable '{name}'");
-        if (values.Length != type.Shape.ElementCount)
-            throw new ArgumentException($"variable '{name}' is {type}: expected {type.Shape.ElementCount} values, got {values.Length}", nameof(values));
-        WriteVariableBytes(name, System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
+        ArgumentNullException.ThrowIfNull(state);
+        if (LossScale is null || !state.TryGetValue(LossScaleKey, out var scale) || !state.TryGetValue(LossScaleGoodStepsKey, out var good)) return;
+        LossScale = DynamicLossScale.Resume(float.Parse(scale, System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(good, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>Frees the graphs, descriptors, module and arena, and (when no other executable shares them) the variables.</summary>
-    public void Dispose()
+    protected override void Release()
     {
-        if (_disposed) return;
-        _disposed = true;
         _graph?.Dispose();
         foreach (var r in (_compute ?? []).Concat(_guards ?? []).Concat(_updates ?? []).OfType<IDisposable>().Concat(_owned).Distinct()) r.Dispose();
         _module?.Dispose();
@@ -299,15 +258,15 @@ public sealed unsafe class CudaExecutable : IExecutable
         Issue(_updates);
     }
 
-    private void WriteControlBlock()
+    private void WriteControlBlock(double? learningRate)
     {
         var control = (byte*)_staging.Pointer;
         ControlBlock.Write(new Span<byte>(control, ControlBlock.Bytes), Variables.Seed, Step, GuardUpdates, LossScale?.Scale ?? 1f);
-        if (Program.LearningRate is { } lr && Program.Schedule is { } schedule)
+        if (Program.LearningRate is { } lr && learningRate is { } value)
         {
             var rate = control + ControlBlock.Bytes;
-            if (lr.DType == DType.F32) *(float*)rate = (float)schedule.At(Step);
-            else *(double*)rate = schedule.At(Step);
+            if (lr.DType == DType.F32) *(float*)rate = (float)value;
+            else *(double*)rate = value;
             CudaDriver.CopyHostToDeviceAsync(Resolve(Plan.Addresses[lr]), rate, lr.DType.SizeInBytes(), _runtime.Stream);
         }
         CudaDriver.CopyHostToDeviceAsync(Resolve(DeviceAddress.Arena(CudaPlan.ControlOffset)), control, ControlBlock.Bytes, _runtime.Stream);
@@ -323,16 +282,7 @@ public sealed unsafe class CudaExecutable : IExecutable
     {
         var bytes = new byte[node.Type.SizeInBytes];
         CopyOut(Plan.Addresses[node], bytes);
-        if (node.DType == DType.F32)
-        {
-            foreach (var v in System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes))
-                if (!float.IsFinite(v)) throw new NonFiniteValueException(node, Step, v);
-        }
-        else if (node.DType == DType.F64)
-        {
-            foreach (var v in System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(bytes))
-                if (!double.IsFinite(v)) throw new NonFiniteValueException(node, Step, v);
-        }
+        ThrowIfNotFinite(node, bytes);
     }
 
     private void CopyOut(DeviceAddress address, Span<byte> destination)

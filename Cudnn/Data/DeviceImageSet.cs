@@ -1,3 +1,4 @@
+using StaticGraph.Backend;
 using StaticGraph.Cuda.Backend;
 using StaticGraph.Cuda.Kernels;
 using StaticGraph.Cuda.Lowering;
@@ -10,7 +11,7 @@ namespace StaticGraph.Cuda.Data;
 /// the kernels of <see cref="BatchAssemblySource"/>) straight into a program's image and label inputs. Per step only the
 /// batch plan crosses the bus: four ints per image.
 /// </summary>
-public sealed unsafe class DeviceImageSet : IDisposable
+public sealed unsafe class DeviceImageSet : IImageBatchSource
 {
     private readonly CudaRuntime _runtime;
     private readonly DeviceBuffer _pixels;
@@ -22,6 +23,19 @@ public sealed unsafe class DeviceImageSet : IDisposable
     private readonly CudaFunction _assembleImages;
     private readonly CudaFunction _assembleLabels;
     private readonly Dictionary<(CudaExecutable, string, string?), (KernelArgBlock Images, KernelArgBlock? Labels, long Elements)> _targets = [];
+
+    /// <summary>Uploads <paramref name="images"/> for batches of up to <paramref name="maxBatch"/> images.</summary>
+    public DeviceImageSet(ImageSet images, int maxBatch, int device = 0)
+        : this(Checked(images).Pixels.Span, images.Labels.Span, images.Channels, images.Height, images.Width, images.ConversionTables.Span, maxBatch, device)
+    {
+    }
+
+    private static ImageSet Checked(ImageSet images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        images.Validate();
+        return images;
+    }
 
     /// <summary>
     /// Uploads images of channels × height × width bytes with their labels (one per image), and the per-channel
@@ -42,8 +56,8 @@ public sealed unsafe class DeviceImageSet : IDisposable
         _labels.CopyFromHost(labels);
         _tables = DeviceBuffer.Allocate(tables.Length * sizeof(float));
         _tables.CopyFromHost(tables);
-        _plan = DeviceBuffer.Allocate((long)maxBatch * BatchAssemblySource.PlanStride * sizeof(int));
-        _staging = PinnedBuffer.Allocate((long)maxBatch * BatchAssemblySource.PlanStride * sizeof(int));
+        _plan = DeviceBuffer.Allocate((long)maxBatch * ImageBatchPlan.Stride * sizeof(int));
+        _staging = PinnedBuffer.Allocate((long)maxBatch * ImageBatchPlan.Stride * sizeof(int));
         var source = BatchAssemblySource.Images.Source + "\n" + BatchAssemblySource.Labels.Source;
         _module = KernelModules.Load(source, _runtime);
         _assembleImages = _module.GetFunction(BatchAssemblySource.Images.Name);
@@ -62,7 +76,7 @@ public sealed unsafe class DeviceImageSet : IDisposable
     /// <summary>Columns per image.</summary>
     public int Width { get; }
 
-    /// <summary>The largest batch <see cref="Assemble"/> takes.</summary>
+    /// <summary>The largest batch an assembly takes.</summary>
     public int MaxBatch { get; }
 
     /// <summary>
@@ -71,19 +85,24 @@ public sealed unsafe class DeviceImageSet : IDisposable
     /// [N] (i32; null when the program takes no labels, as an inference program). Queued on the stream the target runs on,
     /// so its next run sees the batch.
     /// </summary>
+    public void Assemble(IExecutable target, string imageInput, string? labelInput, ReadOnlySpan<int> plan) =>
+        Assemble(target as CudaExecutable ?? throw new ArgumentException($"a device data set writes into CUDA executables, not {target?.GetType().Name}", nameof(target)),
+            imageInput, labelInput, plan);
+
+    /// <inheritdoc cref="Assemble(IExecutable, string, string?, ReadOnlySpan{int})"/>
     public void Assemble(CudaExecutable target, string imageInput, string? labelInput, ReadOnlySpan<int> plan)
     {
         var images = target.Program.Inputs.FirstOrDefault(i => i.Name == imageInput)
             ?? throw new KeyNotFoundException($"the program has no input named '{imageInput}'");
         var batch = images.Shape[0];
-        if (plan.Length != batch * BatchAssemblySource.PlanStride)
-            throw new ArgumentException($"input '{imageInput}' holds {batch} images: the plan needs {batch * BatchAssemblySource.PlanStride} ints, got {plan.Length}", nameof(plan));
+        if (plan.Length != batch * ImageBatchPlan.Stride)
+            throw new ArgumentException($"input '{imageInput}' holds {batch} images: the plan needs {batch * ImageBatchPlan.Stride} ints, got {plan.Length}", nameof(plan));
         if (images.Shape.Rank != 4 || images.DType != DType.F32 || images.Shape[1] != Channels || images.Shape[2] != Height || images.Shape[3] != Width)
             throw new ArgumentException($"input '{imageInput}' is {images.Type}; this data set assembles f32[{batch},{Channels},{Height},{Width}]");
         if (batch > MaxBatch) throw new ArgumentException($"a batch of {batch} exceeds the {MaxBatch} this data set was prepared for");
         for (var p = 0; p < batch; p++)
         {
-            var index = plan[p * BatchAssemblySource.PlanStride];
+            var index = plan[p * ImageBatchPlan.Stride];
             if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(plan), $"image {p} of the batch names index {index}; the data set holds {Count}");
         }
 

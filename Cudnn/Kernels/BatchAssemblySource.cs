@@ -9,7 +9,7 @@ namespace StaticGraph.Cuda.Kernels;
 public static class BatchAssemblySource
 {
     /// <summary>Ints per image in the plan.</summary>
-    public const int PlanStride = 4;
+    public const int PlanStride = StaticGraph.Backend.ImageBatchPlan.Stride;
 
     /// <summary>
     /// <c>out[p, c, y, x]</c> = the table value of the source byte (0 outside the image: the padding's byte).

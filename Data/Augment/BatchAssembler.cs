@@ -32,27 +32,51 @@ public static class BatchAssembler
         ArgumentOutOfRangeException.ThrowIfNegative(options.Padding, nameof(options));
 
         for (int position = 0; position < indices.Length; position++)
-        {
-            int index = indices[position];
-            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)dataset.Count, nameof(indices));
-            labels[position] = dataset.Labels[index];
-        }
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)indices[position], (uint)dataset.Count, nameof(indices));
 
-        // A table turns every byte (including the zero of the padding) into its final float, computed
-        // exactly as (x/255 - mean)/std rather than a fused approximation. Channels go in the outer loop
-        // so one small stack table serves any channel count.
-        Span<float> byteToFloat = stackalloc float[256];
-        int planeSize = dataset.Height * dataset.Width;
+        // The same two steps an assembler elsewhere (on a GPU) takes: draw the plan, then copy by it. Both are small enough
+        // for the stack (four ints per image, 256 floats per channel), so nothing is allocated.
+        Span<int> plan = indices.Length <= 1024 ? stackalloc int[indices.Length * PlanStride] : new int[indices.Length * PlanStride];
+        Span<float> tables = stackalloc float[dataset.Channels * 256];
+        Plan(indices, options, seed, batchId, plan);
         for (int channel = 0; channel < dataset.Channels; channel++)
+            FillConversionTable(dataset, channel, options.Normalize, tables.Slice(channel * 256, 256));
+        AssemblePlanned(dataset, plan, tables, images, labels);
+    }
+
+    /// <summary>Ints per image in a plan (<see cref="Plan"/>): data-set index, vertical shift, horizontal shift, flip.</summary>
+    public const int PlanStride = 4;
+
+    /// <summary>
+    /// Writes the batch that <paramref name="plan"/> describes (<see cref="Plan"/>) into <paramref name="images"/> and
+    /// <paramref name="labels"/>, each byte converted through <paramref name="tables"/> (<see cref="ConversionTables"/>):
+    /// the host's half of an assembler that a backend may also run elsewhere on the same plan, giving the same bits.
+    /// </summary>
+    public static void AssemblePlanned(ImageDataset dataset, ReadOnlySpan<int> plan, ReadOnlySpan<float> tables, Span<float> images, Span<int> labels)
+    {
+        if (plan.Length % PlanStride != 0) throw new ArgumentException($"a plan holds {PlanStride} ints per image, got {plan.Length}", nameof(plan));
+        int count = plan.Length / PlanStride;
+        int imageSize = dataset.ImageSize;
+        if (images.Length != (long)count * imageSize)
+            throw new ArgumentException($"need {count} x {imageSize} floats, got {images.Length}", nameof(images));
+        if (labels.Length != count)
+            throw new ArgumentException($"need {count} labels, got {labels.Length}", nameof(labels));
+        if (tables.Length != dataset.Channels * 256)
+            throw new ArgumentException($"need {dataset.Channels} tables of 256 values, got {tables.Length} values", nameof(tables));
+        int planeSize = dataset.Height * dataset.Width;
+        for (int position = 0; position < count; position++)
         {
-            FillConversionTable(dataset, channel, options.Normalize, byteToFloat);
-            for (int position = 0; position < indices.Length; position++)
+            var at = plan.Slice(position * PlanStride, PlanStride);
+            int index = at[0];
+            if ((uint)index >= (uint)dataset.Count)
+                throw new ArgumentOutOfRangeException(nameof(plan), $"image {position} of the batch names index {index}; the data set holds {dataset.Count}");
+            labels[position] = dataset.Labels[index];
+            var augmentation = new ImageAugmentation(at[1], at[2], at[3] != 0);
+            for (int channel = 0; channel < dataset.Channels; channel++)
             {
-                // Redrawing per channel is cheap and keeps one set of choices per image, shared by its channels.
-                ImageAugmentation augmentation = ImageAugmentation.Draw(options, seed, batchId, position);
-                ReadOnlySpan<byte> plane = dataset.Image(indices[position]).Slice(channel * planeSize, planeSize);
+                ReadOnlySpan<byte> source = dataset.Image(index).Slice(channel * planeSize, planeSize);
                 Span<float> destination = images.Slice(position * imageSize + channel * planeSize, planeSize);
-                CopyPlane(plane, dataset.Height, dataset.Width, augmentation, byteToFloat, destination);
+                CopyPlane(source, dataset.Height, dataset.Width, augmentation, tables.Slice(channel * 256, 256), destination);
             }
         }
     }
@@ -75,15 +99,16 @@ public static class BatchAssembler
     /// </summary>
     public static void Plan(ReadOnlySpan<int> indices, AugmentOptions options, ulong seed, long batchId, Span<int> plan)
     {
-        if (plan.Length != indices.Length * 4)
-            throw new ArgumentException($"need {indices.Length * 4} ints for {indices.Length} images, got {plan.Length}", nameof(plan));
+        if (plan.Length != indices.Length * PlanStride)
+            throw new ArgumentException($"need {indices.Length * PlanStride} ints for {indices.Length} images, got {plan.Length}", nameof(plan));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Padding, nameof(options));
         for (int position = 0; position < indices.Length; position++)
         {
             ImageAugmentation a = ImageAugmentation.Draw(options, seed, batchId, position);
-            plan[4 * position] = indices[position];
-            plan[4 * position + 1] = a.ShiftY;
-            plan[4 * position + 2] = a.ShiftX;
-            plan[4 * position + 3] = a.Flip ? 1 : 0;
+            plan[PlanStride * position] = indices[position];
+            plan[PlanStride * position + 1] = a.ShiftY;
+            plan[PlanStride * position + 2] = a.ShiftX;
+            plan[PlanStride * position + 3] = a.Flip ? 1 : 0;
         }
     }
 

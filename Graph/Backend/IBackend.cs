@@ -8,6 +8,13 @@ public interface IBackend
 
     /// <summary>Compiles <paramref name="program"/>: plans memory, prepares kernels, initialises variables.</summary>
     IExecutable Compile(GraphProgram program, CompileOptions options);
+
+    /// <summary>
+    /// Keeps <paramref name="images"/> where this backend computes and assembles batches of up to <paramref name="maxBatch"/>
+    /// images there, or null when batches are best assembled on the host and fed with <see cref="IExecutable.SetInput"/>
+    /// (the CPU).
+    /// </summary>
+    IImageBatchSource? CreateImageSource(ImageSet images, int maxBatch) => null;
 }
 
 /// <summary>Options for <see cref="IBackend.Compile"/>.</summary>

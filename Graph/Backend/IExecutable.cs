@@ -41,4 +41,28 @@ public interface IExecutable : IDisposable
 
     /// <summary>Overwrites a variable's value by name (checkpoint restore).</summary>
     void WriteVariable<T>(string name, ReadOnlySpan<T> values) where T : unmanaged;
+
+    /// <summary>What the last <see cref="Run"/> did with its updates (applied, or skipped and why).</summary>
+    StepReport LastStep { get; }
+
+    /// <summary>Bytes of memory this executable holds on its device: activations, scratch and the variables it owns.</summary>
+    long AllocatedBytes { get; }
+
+    /// <summary>
+    /// State of the backend's own that a resumed run needs besides the variables and the step (the dynamic loss scale of
+    /// an FP16 step, say), as text: checkpoints save it and give it back to <see cref="RestoreState"/>.
+    /// </summary>
+    IReadOnlyDictionary<string, string> SaveState();
+
+    /// <summary>Restores what <see cref="SaveState"/> gave (keys it does not know are ignored; a missing key keeps the default).</summary>
+    void RestoreState(IReadOnlyDictionary<string, string> state);
+}
+
+/// <summary>What a step did with its updates.</summary>
+/// <param name="UpdatesApplied">False when the step's updates were skipped (the variables kept their values; the step counter still advanced).</param>
+/// <param name="Note">Why they were skipped, e.g. an FP16 overflow; null when applied.</param>
+public sealed record StepReport(bool UpdatesApplied, string? Note)
+{
+    /// <summary>A step whose updates were applied.</summary>
+    public static StepReport Applied { get; } = new(true, null);
 }

@@ -21,13 +21,21 @@ public static class CheckpointFile
     private static readonly byte[] Magic = "SGCKPT01"u8.ToArray();
     private const int HashBytes = 32;
 
-    /// <summary>Saves every variable of <paramref name="program"/> as held by <paramref name="executable"/>.</summary>
+    /// <summary>Prefix of the metadata keys that hold the executable's backend state (<see cref="IExecutable.SaveState"/>).</summary>
+    public const string BackendStatePrefix = "backend.";
+
+    /// <summary>
+    /// Saves every variable of <paramref name="program"/> as held by <paramref name="executable"/>, with the executable's
+    /// backend state (under keys starting with <see cref="BackendStatePrefix"/>) beside <paramref name="metadata"/>.
+    /// </summary>
     public static void Save(string path, IExecutable executable, GraphProgram program, int epoch, IReadOnlyDictionary<string, string>? metadata = null, ulong seed = 0)
     {
         var variables = program.Variables
             .Select(v => new SavedVariable(v.Name!, v.Type, executable.ReadVariableBytes(v.Name!)))
             .ToList();
-        Write(path, new CheckpointData(executable.Step, seed, epoch, metadata ?? new Dictionary<string, string>(), variables));
+        var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var (key, value) in executable.SaveState()) meta[BackendStatePrefix + key] = value;
+        Write(path, new CheckpointData(executable.Step, seed, epoch, meta, variables));
     }
 
     /// <summary>Writes <paramref name="data"/> atomically to <paramref name="path"/>.</summary>
@@ -138,8 +146,8 @@ public static class CheckpointFile
     }
 
     /// <summary>
-    /// Loads a checkpoint into an executable. Every variable of the program must be present with
-    /// the same type; otherwise nothing is written and the reason names the first mismatch.
+    /// Loads a checkpoint into an executable: its variables, its step and its backend state. Every variable of the program
+    /// must be present with the same type; otherwise nothing is written and the reason names the first mismatch.
     /// </summary>
     public static CheckpointData Load(string path, IExecutable executable, GraphProgram program)
     {
@@ -157,6 +165,8 @@ public static class CheckpointFile
             throw new CheckpointException(path, 0, $"checkpoint of another graph: it has a variable '{extra}' this program lacks");
         foreach (var v in program.Variables) executable.WriteVariableBytes(v.Name!, saved[v.Name!].Bytes);
         executable.Step = data.Step;
+        executable.RestoreState(data.Metadata.Where(kv => kv.Key.StartsWith(BackendStatePrefix, StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key[BackendStatePrefix.Length..], kv => kv.Value, StringComparer.Ordinal));
         return data;
     }
 

@@ -35,7 +35,7 @@ public class BatchAssemblyKernelTests
         var expectedLabels = new int[batch];
         BatchAssembler.Assemble(dataset, indices, options, seed, batchId, expectedImages, expectedLabels);
 
-        var plan = new int[batch * BatchAssemblySource.PlanStride];
+        var plan = new int[batch * StaticGraph.Backend.ImageBatchPlan.Stride];
         BatchAssembler.Plan(indices, options, seed, batchId, plan);
         var tables = BatchAssembler.ConversionTables(dataset, options.Normalize);
         var images = new float[expectedImages.Length];

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using StaticGraph.Backend.Cpu;
-using StaticGraph.Cuda.Backend;
 using StaticGraph.Train.Training;
 
 namespace StaticGraph.Train.Bench;
@@ -18,8 +17,8 @@ public static class OursBench
     /// <summary>
     /// Measures <paramref name="workload"/>. With <paramref name="memory"/> it also takes the memory measure: on the
     /// CPU the peak resident set during the timed steps minus the resident set before the model was built (meaningful
-    /// only in a process of its own, see <see cref="BenchWorker"/>); on CUDA <see cref="CudaExecutable.DeviceBytes"/>
-    /// of the training executable. With <paramref name="profile"/> (CPU only) the time per op of the timed steps is
+    /// only in a process of its own, see <see cref="BenchWorker"/>); on a GPU the bytes the training executable holds
+    /// there (<see cref="StaticGraph.Backend.IExecutable.AllocatedBytes"/>). With <paramref name="profile"/> (CPU only) the time per op of the timed steps is
     /// written there, from extra profiled steps that do not count in the figure.
     /// </summary>
     public static OursResult Measure(BenchWorkload workload, BenchSettings settings, bool memory = false, TextWriter? profile = null)
@@ -48,8 +47,7 @@ public static class OursBench
         var imagesPerSecond = (double)batch * settings.Steps / clock.Elapsed.TotalSeconds;
         double? mib = !memory ? null
             : peak is not null ? (peak.StopKib() - before) / 1024.0
-            : session.Training is CudaExecutable gpu ? gpu.DeviceBytes / (1024.0 * 1024.0)
-            : null;
+            : session.Training.AllocatedBytes / (1024.0 * 1024.0);
 
         if (profile is not null && session.Training is CpuExecutable profiled)
         {

@@ -1,46 +1,37 @@
-using StaticGraph.Cuda.Backend;
-using StaticGraph.Cuda.Data;
-using StaticGraph.Cuda.Kernels;
+using StaticGraph.Backend;
 using StaticGraph.Data;
 
 namespace StaticGraph.Train.Training;
 
 /// <summary>
 /// Runs the inference program over a whole split. The program has a static batch size, so the
-/// last partial batch is padded with copies of its first image and only its real rows count. On the
-/// CUDA backend the split is uploaded once and its batches are assembled on the device.
+/// last partial batch is padded with copies of its first image and only its real rows count. The
+/// split's batches are assembled by the backend's image source (<see cref="ImageSources"/>): on a GPU
+/// the split is uploaded once and assembled there.
 /// </summary>
 public sealed class Evaluator(ModelSession session) : IDisposable
 {
-    private readonly float[] _images = new float[session.Inference.Program.Inputs.Single(i => i.Name == ModelSession.ImageInput).Shape.ElementCount];
     private readonly int[] _labels = new int[session.BatchSize];
     private readonly float[] _logits = new float[session.BatchSize * session.Classes];
-    private readonly int[] _plan = new int[session.BatchSize * BatchAssemblySource.PlanStride];
-    private (ImageDataset Data, DeviceImageSet Images)? _onDevice;
+    private readonly int[] _plan = new int[session.BatchSize * ImageBatchPlan.Stride];
+    private (ImageDataset Data, IImageBatchSource Images)? _source;
 
     /// <summary>Mean cross-entropy and accuracy over <paramref name="data"/>.</summary>
     public (double Loss, double Accuracy) Evaluate(ImageDataset data)
     {
+        ArgumentNullException.ThrowIfNull(data);
         var plan = new BatchPlan(data.Count, session.BatchSize, shuffle: false, dropLast: false, seed: 0);
         var indices = new int[session.BatchSize];
-        var device = session.Inference is CudaExecutable gpu ? (gpu, Upload(data)) : default;
+        var images = Source(data);
         double lossSum = 0;
         long correct = 0;
         foreach (var batch in plan.StartEpoch(0))
         {
             var real = batch.Size;
             for (var i = 0; i < indices.Length; i++) indices[i] = batch.Indices[Math.Min(i, real - 1)];
-            if (device.gpu is { } target)
-            {
-                BatchAssembler.Plan(indices, AugmentOptions.Evaluation, 0, batch.Id, _plan);
-                for (var i = 0; i < indices.Length; i++) _labels[i] = data.Labels[indices[i]];
-                device.Item2.Assemble(target, ModelSession.ImageInput, null, _plan);
-            }
-            else
-            {
-                BatchAssembler.Assemble(data, indices, AugmentOptions.Evaluation, 0, batch.Id, _images, _labels);
-                session.Inference.SetInput<float>(ModelSession.ImageInput, _images);
-            }
+            BatchAssembler.Plan(indices, AugmentOptions.Evaluation, 0, batch.Id, _plan);
+            for (var i = 0; i < indices.Length; i++) _labels[i] = data.Labels[indices[i]];
+            images.Assemble(session.Inference, ModelSession.ImageInput, null, _plan);
             session.Inference.Run();
             session.Inference.Read<float>(session.Logits, _logits);
             var (loss, hits) = LogitStatistics.Score(_logits, _labels, session.Classes, real);
@@ -50,16 +41,15 @@ public sealed class Evaluator(ModelSession session) : IDisposable
         return (lossSum / data.Count, (double)correct / data.Count);
     }
 
-    /// <summary>Frees the split's device copy, if any.</summary>
-    public void Dispose() => _onDevice?.Images.Dispose();
+    /// <summary>Frees the split's source (its device copy, if any).</summary>
+    public void Dispose() => _source?.Images.Dispose();
 
-    private DeviceImageSet Upload(ImageDataset data)
+    private IImageBatchSource Source(ImageDataset data)
     {
-        if (_onDevice is { } held && ReferenceEquals(held.Data, data)) return held.Images;
-        _onDevice?.Images.Dispose();
-        var images = new DeviceImageSet(data.Pixels, data.Labels, data.Channels, data.Height, data.Width,
-            BatchAssembler.ConversionTables(data, AugmentOptions.Evaluation.Normalize), session.BatchSize);
-        _onDevice = (data, images);
+        if (_source is { } held && ReferenceEquals(held.Data, data)) return held.Images;
+        _source?.Images.Dispose();
+        var images = ImageSources.For(session.Backend, data, AugmentOptions.Evaluation.Normalize, session.BatchSize);
+        _source = (data, images);
         return images;
     }
 }

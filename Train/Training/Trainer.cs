@@ -3,10 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using StaticGraph.Backend;
 using StaticGraph.Checkpoints;
-using StaticGraph.Cuda.Backend;
-using StaticGraph.Cuda.Data;
-using StaticGraph.Cuda.Kernels;
-using StaticGraph.Cuda.Lowering;
 using StaticGraph.Data;
 using StaticGraph.Models;
 
@@ -28,7 +24,8 @@ public sealed record TrainResult(IReadOnlyList<EpochMetrics> History, bool Stopp
 /// <summary>
 /// The training loop: batches in a seeded order with seeded augmentation, one static training
 /// program per step, evaluation after every epoch, and metrics.csv, a checkpoint and curves.png in
-/// the output folder. A stop request (SIGINT/SIGTERM) writes a checkpoint after the current step;
+/// the output folder. It knows no backend: each batch is a plan (which images, how cropped and
+/// flipped) handed to the backend's image source, which assembles it where the backend computes. A stop request (SIGINT/SIGTERM) writes a checkpoint after the current step;
 /// resuming from it continues bitwise identically, because the data order, augmentation and random
 /// draws are pure functions of (seed, step) and the partial epoch's sums travel in the checkpoint.
 /// </summary>
@@ -70,19 +67,15 @@ public sealed class Trainer(TrainOptions options, ITrainingProgress progress)
         {
             var saved = CheckpointFile.Load(checkpointPath, step, session.TrainingProgram);
             partial = EpochSums.From(saved.Metadata);
-            if (step is CudaExecutable { LossScale: not null } fp16 && saved.Metadata.TryGetValue(LossScaleKey, out var scale)
-                && saved.Metadata.TryGetValue(LossScaleGoodStepsKey, out var good))
-                fp16.LossScale = DynamicLossScale.Resume(float.Parse(scale, CultureInfo.InvariantCulture), int.Parse(good, CultureInfo.InvariantCulture));
             history.AddRange(MetricsFile.Read(metricsPath).Take((int)(saved.Step / stepsPerEpoch)));
         }
         MetricsFile.Write(metricsPath, history);
 
         var augment = options.Augment ? AugmentOptions.Training : AugmentOptions.Evaluation;
-        using var deviceImages = session.Training is CudaExecutable
-            ? new DeviceImageSet(train.Pixels, train.Labels, train.Channels, train.Height, train.Width,
-                BatchAssembler.ConversionTables(train, augment.Normalize), batch)
-            : null;
-        var batchPlan = new int[batch * BatchAssemblySource.PlanStride];
+        // On a GPU the data set is uploaded once and only the plan crosses the bus per step; on the CPU the batch is
+        // assembled from the plan on the host. Either way the same plan gives the same bits.
+        using var images = ImageSources.For(session.Backend, train, augment.Normalize, batch);
+        var batchPlan = new int[batch * ImageBatchPlan.Stride];
         var batchLabels = new int[batch];
         var logits = new float[batch * train.ClassCount];
         var loss = new float[1];
@@ -93,47 +86,25 @@ public sealed class Trainer(TrainOptions options, ITrainingProgress progress)
             var sums = partial;
             partial = new EpochSums(0, 0, 0, 0);
             var lr = schedule.At(step.Step);
-            var firstBatch = (int)(step.Step - (long)epoch * stepsPerEpoch);
-            bool Train(int index, ReadOnlySpan<int> labels)
+            // A resumed epoch skips the batches done before the stop.
+            var batches = plan.StartEpoch(epoch);
+            for (var index = (int)(step.Step - (long)epoch * stepsPerEpoch); index < batches.Count; index++)
             {
+                var planned = batches[index];
+                lr = schedule.At(step.Step);
+                BatchAssembler.Plan(planned.Indices, augment, plan.Seed, planned.Id, batchPlan);
+                for (var p = 0; p < batch; p++) batchLabels[p] = train.Labels[planned.Indices[p]];
+                images.Assemble(step, ModelSession.ImageInput, ModelSession.LabelInput, batchPlan);
                 RunGuarded(step);
                 step.Read<float>(session.Loss, loss);
                 step.Read<float>(session.Logits, logits);
-                var correct = LogitStatistics.Score(logits, labels, train.ClassCount, batch).Correct;
+                var correct = LogitStatistics.Score(logits, batchLabels, train.ClassCount, batch).Correct;
                 sums = sums.Add((double)loss[0] * batch, correct, batch, clock.Elapsed.TotalSeconds);
                 clock.Restart();
                 progress.StepDone(index + 1, loss[0], sums.Seen / Math.Max(sums.Seconds, 1e-9));
-                if (!stop.IsCancellationRequested || index + 1 >= stepsPerEpoch) return false;
+                if (!stop.IsCancellationRequested || index + 1 >= stepsPerEpoch) continue;
                 Save(checkpointPath, step, session, epoch, sums);
-                return true;
-            }
-            if (deviceImages is not null && step is CudaExecutable gpu)
-            {
-                // The data set is on the GPU: only the batch plan (index, shifts, flip per image) crosses the bus.
-                var batches = plan.StartEpoch(epoch);
-                for (var index = firstBatch; index < batches.Count; index++)
-                {
-                    var planned = batches[index];
-                    lr = schedule.At(step.Step);
-                    BatchAssembler.Plan(planned.Indices, augment, plan.Seed, planned.Id, batchPlan);
-                    for (var p = 0; p < batch; p++) batchLabels[p] = train.Labels[planned.Indices[p]];
-                    deviceImages.Assemble(gpu, ModelSession.ImageInput, ModelSession.LabelInput, batchPlan);
-                    if (Train(index, batchLabels)) return new TrainResult(history, Stopped: true);
-                }
-            }
-            else
-            {
-                // The next batch is assembled on a background thread while this one trains; a resumed
-                // epoch skips the batches done before the stop.
-                using var loader = new PrefetchingLoader(train, plan, augment, epoch, 1, firstBatch);
-                while (loader.MoveNext())
-                {
-                    var planned = loader.Current;
-                    lr = schedule.At(step.Step);
-                    step.SetInput(ModelSession.ImageInput, planned.Images);
-                    step.SetInput(ModelSession.LabelInput, planned.Labels);
-                    if (Train(planned.Index, planned.Labels)) return new TrainResult(history, Stopped: true);
-                }
+                return new TrainResult(history, Stopped: true);
             }
             progress.Evaluating();
             var (testLoss, testAcc) = evaluator.Evaluate(test);
@@ -178,17 +149,9 @@ public sealed class Trainer(TrainOptions options, ITrainingProgress progress)
         var meta = sums.ToMetadata();
         meta[OptionsKey] = JsonSerializer.Serialize(options);
         meta["model"] = options.Model;
-        if (step is CudaExecutable { LossScale: { } scaler })
-        {
-            // An FP16 run resumes with the scale it had, so the steps it skips are the ones the uninterrupted run skips.
-            meta[LossScaleKey] = scaler.Scale.ToString("R", CultureInfo.InvariantCulture);
-            meta[LossScaleGoodStepsKey] = scaler.GoodSteps.ToString(CultureInfo.InvariantCulture);
-        }
         meta["dataset"] = options.Dataset;
         CheckpointFile.Save(path, step, session.TrainingProgram, epoch, meta, options.Seed);
     }
-
-    private const string LossScaleKey = "fp16_loss_scale", LossScaleGoodStepsKey = "fp16_loss_scale_good_steps";
 
     /// <summary>The running sums of an epoch in progress (saved with a mid-epoch checkpoint).</summary>
     private sealed record EpochSums(double LossSum, long Correct, long Seen, double Seconds)

@@ -8,54 +8,54 @@ namespace StaticGraph.Backend.Cpu;
 /// node with its buffers fixed, persistent variables and constants. A run calls the kernels in
 /// order and then applies the updates; nothing is allocated.
 /// </summary>
-public sealed unsafe class CpuExecutable : IExecutable
+public sealed unsafe class CpuExecutable : Executable
 {
     private readonly MemoryPlan _plan;
     private readonly NativeBuffer _arena;
-    private readonly NativeBuffer _scratch;
+    private readonly NativeBuffer? _scratch;
     private readonly List<NativeBuffer> _constants = [];
     private readonly Dictionary<Node, CpuTensor> _tensors = [];
-    private readonly Dictionary<string, CpuTensor> _inputs = new(StringComparer.Ordinal);
-    private readonly (Node Node, CpuKernel Kernel)[] _kernels;
-    private readonly (CpuTensor From, CpuTensor To)[] _updates;
+    private readonly (Node Node, CpuKernel Kernel)[] _kernels = [];
+    private readonly (CpuTensor From, CpuTensor To)[] _updates = [];
     private readonly CpuWorkers _workers;
-    private readonly CpuContext _context;
-    private bool _disposed;
+    private readonly CpuContext _context = null!;
+    private readonly Dictionary<string, (long Ticks, int Calls)> _profile = new(StringComparer.Ordinal);
 
     internal CpuExecutable(GraphProgram program, CompileOptions options)
+        : base(program)
     {
-        Program = program;
-        _workers = new CpuWorkers(options.Threads > 0 ? options.Threads : Environment.ProcessorCount);
-        Variables = options.ShareVariablesWith switch
-        {
-            null => new VariableStore(options.Seed),
-            CpuExecutable other => other.Variables,
-            _ => throw new ArgumentException("variables can be shared only with another CPU executable", nameof(options)),
-        };
+        if (options.ShareVariablesWith is not (null or CpuExecutable))
+            throw new ArgumentException("variables can be shared only with another CPU executable", nameof(options));
+        Variables = (options.ShareVariablesWith as CpuExecutable)?.Variables ?? new VariableStore(options.Seed);
         Variables.AddUser();
+        _workers = new CpuWorkers(options.Threads > 0 ? options.Threads : Environment.ProcessorCount);
         _plan = MemoryPlan.Build(program);
         _arena = new NativeBuffer(_plan.ArenaBytes);
-
-        foreach (var n in program.Nodes) _tensors[n] = Place(n);
-        foreach (var n in program.Inputs) _inputs[n.Name!] = _tensors[n];
-
-        long scratchPerWorker = 0;
-        var kernels = new List<(Node, CpuKernel)>();
-        foreach (var n in program.Nodes)
+        try
         {
-            if (n.Op is InputOp or VariableOp or ConstantOp || n.Op.AliasOf(program.Mode) is not null) continue;
-            var args = new CpuKernelArgs(n, _tensors[n], n.Inputs.Select(i => _tensors[i]).ToArray(), program.Mode, _workers.Count);
-            kernels.Add((n, CpuKernelRegistry.Create(args)));
-            scratchPerWorker = Math.Max(scratchPerWorker, (args.ScratchBytesPerWorker + 63) / 64 * 64);
-        }
-        _kernels = [.. kernels];
-        _scratch = new NativeBuffer(scratchPerWorker * _workers.Count);
-        _context = new CpuContext(_workers, Variables.Seed, _scratch.Pointer, scratchPerWorker);
-        _updates = program.Updates.Select(u => (_tensors[u.NewValue], _tensors[u.Variable])).ToArray();
-    }
+            foreach (var n in program.Nodes) _tensors[n] = Place(n);
 
-    /// <inheritdoc/>
-    public GraphProgram Program { get; }
+            long scratchPerWorker = 0;
+            var kernels = new List<(Node, CpuKernel)>();
+            foreach (var n in program.Nodes)
+            {
+                if (n.Op is InputOp or VariableOp or ConstantOp || n.Op.AliasOf(program.Mode) is not null) continue;
+                var args = new CpuKernelArgs(n, _tensors[n], n.Inputs.Select(i => _tensors[i]).ToArray(), program.Mode, _workers.Count);
+                kernels.Add((n, CpuKernelRegistry.Create(args)));
+                scratchPerWorker = Math.Max(scratchPerWorker, (args.ScratchBytesPerWorker + 63) / 64 * 64);
+            }
+            _kernels = [.. kernels];
+            _scratch = new NativeBuffer(scratchPerWorker * _workers.Count);
+            _context = new CpuContext(_workers, Variables.Seed, _scratch.Pointer, scratchPerWorker);
+            _updates = program.Updates.Select(u => (_tensors[u.NewValue], _tensors[u.Variable])).ToArray();
+        }
+        catch
+        {
+            // A program that cannot compile (no kernel for an op, say) leaves no thread or memory behind.
+            Dispose();
+            throw;
+        }
+    }
 
     /// <summary>The variables this executable reads and updates.</summary>
     public VariableStore Variables { get; }
@@ -63,23 +63,12 @@ public sealed unsafe class CpuExecutable : IExecutable
     /// <summary>Bytes of the activation arena.</summary>
     public long ArenaBytes => _plan.ArenaBytes;
 
-    /// <inheritdoc/>
-    public long Step { get; set; }
-
-    /// <summary>When set, every node's output is checked for NaN and infinity after it runs.</summary>
-    public bool CheckFinite { get; set; }
-
-    /// <summary>
-    /// When set, every update's new value is checked before any is applied; a NaN or infinity
-    /// throws <see cref="NonFiniteValueException"/> and leaves the variables and the step as they
-    /// were, so the step can be re-run with <see cref="CheckFinite"/> to find the node at fault.
-    /// </summary>
-    public bool GuardUpdates { get; set; }
+    /// <summary>Bytes of the arena, the per-worker scratch, the constants and the variables of this executable's store.</summary>
+    public override long AllocatedBytes =>
+        _arena.Bytes + (_scratch?.Bytes ?? 0) + _constants.Sum(c => c.Bytes) + Variables.Names.Sum(n => Variables.Get(n).Type.SizeInBytes);
 
     /// <summary>When set, the time of every kernel is accumulated per op name (see <see cref="ProfileByOp"/>).</summary>
     public bool Profile { get; set; }
-
-    private readonly Dictionary<string, (long Ticks, int Calls)> _profile = new(StringComparer.Ordinal);
 
     /// <summary>Accumulated seconds and call counts per op name, slowest first.</summary>
     public IReadOnlyList<(string Op, double Seconds, int Calls)> ProfileByOp() =>
@@ -87,22 +76,12 @@ public sealed unsafe class CpuExecutable : IExecutable
                 .OrderByDescending(p => p.Item2).ToList();
 
     /// <inheritdoc/>
-    public void SetInput<T>(string name, ReadOnlySpan<T> values) where T : unmanaged
-    {
-        if (!_inputs.TryGetValue(name, out var t))
-            throw new KeyNotFoundException($"the program has no input named '{name}' (inputs: {string.Join(", ", _inputs.Keys)})");
-        ElementTypes.Check<T>(t.Type, $"input '{name}'");
-        if (values.Length != t.Length)
-            throw new ArgumentException($"input '{name}' is {t.Type}: expected {t.Length} values, got {values.Length}", nameof(values));
-        values.CopyTo(new Span<T>(t.Data, values.Length));
-    }
+    protected override void WriteInput(Node input, ReadOnlySpan<byte> bytes) => bytes.CopyTo(new Span<byte>(_tensors[input].Data, bytes.Length));
 
     /// <inheritdoc/>
-    public void Run()
+    protected override void RunStep(double? learningRate)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (Program.LearningRate is { } lr && Program.Schedule is { } schedule)
-            CpuValues.Set(_tensors[lr], 0, schedule.At(Step));
+        if (Program.LearningRate is { } lr && learningRate is { } rate) CpuValues.Set(_tensors[lr], 0, rate);
         _context.Step = Step;
         foreach (var (node, kernel) in _kernels)
         {
@@ -119,78 +98,37 @@ public sealed unsafe class CpuExecutable : IExecutable
             foreach (var u in Program.Updates) ThrowIfNotFinite(u.NewValue);
         foreach (var (from, to) in _updates)
             Unsafe.CopyBlockUnaligned(to.Data, from.Data, (uint)from.Type.SizeInBytes);
-        if (Program.Mode == ProgramMode.Training) Step++;
     }
 
     /// <inheritdoc/>
-    public T[] Read<T>(Node node) where T : unmanaged
+    protected override Exception? Readability(Node node)
     {
-        var t = Fetchable(node);
-        ElementTypes.Check<T>(t.Type, node.ToString());
-        return new ReadOnlySpan<T>(t.Data, checked((int)t.Length)).ToArray();
-    }
-
-    /// <inheritdoc/>
-    public void Read<T>(Node node, Span<T> destination) where T : unmanaged
-    {
-        var t = Fetchable(node);
-        ElementTypes.Check<T>(t.Type, node.ToString());
-        if (destination.Length != t.Length)
-            throw new ArgumentException($"{node} is {t.Type}: the destination must hold {t.Length} values, not {destination.Length}", nameof(destination));
-        new ReadOnlySpan<T>(t.Data, destination.Length).CopyTo(destination);
-    }
-
-    /// <inheritdoc/>
-    public byte[] ReadVariableBytes(string name)
-    {
-        var t = Variables.Get(name);
-        return new ReadOnlySpan<byte>(t.Data, checked((int)t.Type.SizeInBytes)).ToArray();
-    }
-
-    /// <inheritdoc/>
-    public void WriteVariableBytes(string name, ReadOnlySpan<byte> bytes)
-    {
-        var t = Variables.Get(name);
-        if (bytes.Length != t.Type.SizeInBytes)
-            throw new ArgumentException($"variable '{name}' is {t.Type}: expected {t.Type.SizeInBytes} bytes, got {bytes.Length}", nameof(bytes));
-        bytes.CopyTo(new Span<byte>(t.Data, bytes.Length));
-    }
-
-    private CpuTensor Fetchable(Node node)
-    {
-        if (!_tensors.TryGetValue(node, out var t))
-            throw new KeyNotFoundException($"{node} is not part of this program");
+        if (!_tensors.ContainsKey(node)) return new KeyNotFoundException($"{node} is not part of this program");
         if (_plan.BufferOf(node) is { } b && b.End < Program.Nodes.Count && node.Op is not InputOp)
-            throw new InvalidOperationException($"{node} is not fetched; its buffer is reused during the run. Add it to the program's fetches.");
-        return t;
+            return new InvalidOperationException($"{node} is not fetched; its buffer is reused during the run. Add it to the program's fetches.");
+        return null;
     }
 
     /// <inheritdoc/>
-    public T[] ReadVariable<T>(string name) where T : unmanaged
-    {
-        var t = Variables.Get(name);
-        ElementTypes.Check<T>(t.Type, $"variable '{name}'");
-        return new ReadOnlySpan<T>(t.Data, checked((int)t.Length)).ToArray();
-    }
+    protected override void ReadNode(Node node, Span<byte> destination) =>
+        new ReadOnlySpan<byte>(_tensors[node].Data, destination.Length).CopyTo(destination);
 
     /// <inheritdoc/>
-    public void WriteVariable<T>(string name, ReadOnlySpan<T> values) where T : unmanaged
-    {
-        var t = Variables.Get(name);
-        ElementTypes.Check<T>(t.Type, $"variable '{name}'");
-        if (values.Length != t.Length)
-            throw new ArgumentException($"variable '{name}' is {t.Type}: expected {t.Length} values, got {values.Length}", nameof(values));
-        values.CopyTo(new Span<T>(t.Data, values.Length));
-    }
+    protected override TensorType VariableType(string name) => Variables.Get(name).Type;
+
+    /// <inheritdoc/>
+    protected override void ReadVariable(string name, Span<byte> destination) =>
+        new ReadOnlySpan<byte>(Variables.Get(name).Data, destination.Length).CopyTo(destination);
+
+    /// <inheritdoc/>
+    protected override void WriteVariable(string name, ReadOnlySpan<byte> bytes) => bytes.CopyTo(new Span<byte>(Variables.Get(name).Data, bytes.Length));
 
     /// <summary>Frees the arena, the threads and (when no other executable shares them) the variables.</summary>
-    public void Dispose()
+    protected override void Release()
     {
-        if (_disposed) return;
-        _disposed = true;
         _workers.Dispose();
         _arena.Dispose();
-        _scratch.Dispose();
+        _scratch?.Dispose();
         foreach (var c in _constants) c.Dispose();
         Variables.RemoveUser();
     }
@@ -215,16 +153,6 @@ public sealed unsafe class CpuExecutable : IExecutable
     private void ThrowIfNotFinite(Node node)
     {
         var t = _tensors[node];
-        switch (t.Type.DType)
-        {
-            case DType.F32:
-                foreach (var v in t.Span<float>())
-                    if (!float.IsFinite(v)) throw new NonFiniteValueException(node, Step, v);
-                break;
-            case DType.F64:
-                foreach (var v in t.Span<double>())
-                    if (!double.IsFinite(v)) throw new NonFiniteValueException(node, Step, v);
-                break;
-        }
+        ThrowIfNotFinite(node, new ReadOnlySpan<byte>(t.Data, checked((int)t.Type.SizeInBytes)));
     }
 }

@@ -12,16 +12,16 @@ namespace StaticGraph.Tests.Cuda.Emulation;
 /// follow cuDNN's and cuBLAS's definitions. What it proves without a GPU: the plan's layout, arguments, fusion and every
 /// generated kernel's arithmetic, and our reading of the cuDNN/cuBLAS calls' conventions.
 /// </summary>
-internal sealed unsafe class PlanEmulator : IExecutable
+internal sealed unsafe class PlanEmulator : Executable
 {
     private readonly CudaPlan _plan;
     private readonly byte* _arena;
     private readonly VariableStore _variables;
     private readonly HostKernelLibrary _kernels;
-    private readonly List<(LaunchCommand Launch, KernelArgBlock Args)> _launches = [];
     private readonly Dictionary<CudaCommand, KernelArgBlock> _blocks = [];
 
     public PlanEmulator(CudaPlan plan, ulong seed)
+        : base(plan.Program)
     {
         _plan = plan;
         _kernels = HostKernelLibrary.For(plan.Kernels);
@@ -41,66 +41,44 @@ internal sealed unsafe class PlanEmulator : IExecutable
 
     public ulong Seed { get; }
 
-    public GraphProgram Program => _plan.Program;
+    public override long AllocatedBytes => _plan.ArenaBytes;
 
-    public bool CheckFinite { get; set; }
+    protected override void WriteInput(Node input, ReadOnlySpan<byte> bytes) => bytes.CopyTo(new Span<byte>(Resolve(_plan.Addresses[input]), bytes.Length));
 
-    public bool GuardUpdates { get; set; }
-
-    public void Read<T>(Node node, Span<T> destination) where T : unmanaged => Read<T>(node).CopyTo(destination);
-
-    public byte[] ReadVariableBytes(string name)
-    {
-        var t = _variables.Get(name);
-        return new ReadOnlySpan<byte>(t.Data, checked((int)t.Type.SizeInBytes)).ToArray();
-    }
-
-    public void WriteVariableBytes(string name, ReadOnlySpan<byte> bytes)
-    {
-        var t = _variables.Get(name);
-        bytes.CopyTo(new Span<byte>(t.Data, checked((int)t.Type.SizeInBytes)));
-    }
-
-    public long Step { get; set; }
-
-    public void SetInput<T>(string name, ReadOnlySpan<T> values) where T : unmanaged
-    {
-        var node = _plan.Program.Inputs.Single(i => i.Name == name);
-        if (values.Length != node.Shape.ElementCount) throw new ArgumentException($"input '{name}' takes {node.Shape.ElementCount} values");
-        values.CopyTo(new Span<T>(Resolve(_plan.Addresses[node]), values.Length));
-    }
-
-    public void Run()
+    protected override void RunStep(double? learningRate)
     {
         var program = _plan.Program;
         var control = new Span<byte>(_arena + CudaPlan.ControlOffset, ControlBlock.Bytes);
         ControlBlock.Write(control, Seed, Step, GuardUpdates, LossScale?.Scale ?? 1f);
-        if (program.LearningRate is { } lr && program.Schedule is { } schedule)
+        if (program.LearningRate is { } lr && learningRate is { } rate)
         {
             var p = Resolve(_plan.Addresses[lr]);
-            if (lr.DType == DType.F32) *(float*)p = (float)schedule.At(Step);
-            else *(double*)p = schedule.At(Step);
+            if (lr.DType == DType.F32) *(float*)p = (float)rate;
+            else *(double*)p = rate;
         }
         // As on the device: compute, guards, then updates that skip themselves when the flags say so.
         foreach (var command in _plan.Commands.Concat(_plan.Guards).Concat(_plan.Updates)) Execute(command);
         var (tripped, overflowed) = ControlBlock.Flags(control);
         if (LossScale is { } scaler && _plan.Updates.Count > 0) scaler.Update(overflowed);
+        LastStep = overflowed ? new StepReport(false, "fp16 overflow") : StepReport.Applied;
         if (!overflowed && GuardUpdates && tripped)
             throw new NonFiniteValueException(_plan.Updates[0].Node!, Step, double.NaN);
-        if (program.Mode == ProgramMode.Training) Step++;
     }
 
-    public T[] Read<T>(Node node) where T : unmanaged
-    {
-        if (!_plan.IsReadable(node)) throw new InvalidOperationException($"{node} is not readable after a run");
-        return new ReadOnlySpan<T>(Resolve(_plan.Addresses[node]), checked((int)node.Shape.ElementCount)).ToArray();
-    }
+    protected override Exception? Readability(Node node) =>
+        _plan.IsReadable(node) ? null : new InvalidOperationException($"{node} is not readable after a run");
 
-    public T[] ReadVariable<T>(string name) where T : unmanaged => _variables.Get(name).Span<T>().ToArray();
+    protected override void ReadNode(Node node, Span<byte> destination) =>
+        new ReadOnlySpan<byte>(Resolve(_plan.Addresses[node]), destination.Length).CopyTo(destination);
 
-    public void WriteVariable<T>(string name, ReadOnlySpan<T> values) where T : unmanaged => values.CopyTo(_variables.Get(name).Span<T>());
+    protected override TensorType VariableType(string name) => _variables.Get(name).Type;
 
-    public void Dispose()
+    protected override void ReadVariable(string name, Span<byte> destination) =>
+        new ReadOnlySpan<byte>(_variables.Get(name).Data, destination.Length).CopyTo(destination);
+
+    protected override void WriteVariable(string name, ReadOnlySpan<byte> bytes) => bytes.CopyTo(new Span<byte>(_variables.Get(name).Data, bytes.Length));
+
+    protected override void Release()
     {
         foreach (var b in _blocks.Values) b.Dispose();
         NativeMemory.AlignedFree(_arena);

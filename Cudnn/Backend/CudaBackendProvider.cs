@@ -1,0 +1,40 @@
+using StaticGraph.Backend;
+using StaticGraph.Cuda.Lowering;
+
+[assembly: BackendProvider(typeof(StaticGraph.Cuda.Backend.CudaBackendProvider))]
+
+namespace StaticGraph.Cuda.Backend;
+
+/// <summary>
+/// The CUDA backend as <see cref="Backends"/> offers it: usable where a GPU, the driver, NVRTC, cuDNN and cuBLAS are
+/// (<see cref="CudaBackend.Unavailable"/>), preferred to the CPU, and computing in f32 (TF32 off), TF32, BF16 or FP16.
+/// </summary>
+public sealed class CudaBackendProvider : IBackendProvider
+{
+    /// <inheritdoc/>
+    public string Name => "cuda";
+
+    /// <inheritdoc/>
+    public int Preference => 10;
+
+    /// <inheritdoc/>
+    public string? Unavailable() => CudaBackend.Unavailable();
+
+    /// <inheritdoc/>
+    public IBackend Create(BackendSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new CudaBackend(CudaOptions.Default with
+        {
+            Deterministic = settings.Deterministic,
+            AllowTf32 = settings.Precision == "tf32",
+            Precision = settings.Precision switch
+            {
+                "f32" or "tf32" => ComputePrecision.F32,
+                "bf16" => ComputePrecision.BF16,
+                "fp16" => ComputePrecision.F16,
+                _ => throw new ArgumentException($"the cuda backend computes in f32, tf32, bf16 or fp16, not '{settings.Precision}'"),
+            },
+        });
+    }
+}
