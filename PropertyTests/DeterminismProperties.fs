@@ -1,4 +1,4 @@
-/// DESIGN.md's determinism contract on the CPU: same graph, same seed, same data => bitwise
+/// The determinism contract (docs/architecture.md, CPU backend) on the CPU: same graph, same seed, same data => bitwise
 /// identical losses and weights whatever the thread count; different seeds => different draws.
 module DeterminismProperties
 

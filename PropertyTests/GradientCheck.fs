@@ -1,5 +1,5 @@
 /// A reusable gradient checker: an op's autodiff gradients against central differences in float64
-/// on the CPU backend, as DESIGN.md's numerics contract asks.
+/// on the CPU backend, as the numerics contract (docs/architecture.md) asks.
 module GradientCheck
 
 open System

@@ -1,4 +1,4 @@
-/// Bad graphs fail when the offending node is built (DESIGN.md, errors): a GraphBuildException
+/// Bad graphs fail when the offending node is built (docs/architecture.md, builder and graph): a GraphBuildException
 /// whose message names the op and its inputs' types, never a crash or a garbage result later.
 module InvalidGraphProperties
 

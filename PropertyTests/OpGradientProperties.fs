@@ -1,4 +1,4 @@
-/// Every primitive op family's autodiff gradient equals central differences in float64 (DESIGN.md,
+/// Every primitive op family's autodiff gradient equals central differences in float64 (docs/ops.md,
 /// numerics contract), on generated shapes, attributes and values kept away from the op's kinks.
 module OpGradientProperties
 

@@ -1,4 +1,4 @@
-/// Philox4x32-10 (DESIGN.md, random numbers): the published Random123 known-answer vectors, and
+/// Philox4x32-10 (docs/architecture.md, random numbers): the published Random123 known-answer vectors, and
 /// distinct (element, stream, step) counters never giving the same output.
 module PhiloxProperties
 

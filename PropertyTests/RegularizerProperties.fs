@@ -1,4 +1,4 @@
-/// The stochastic regularizers (DESIGN.md, regularizer table): gradients against f64 central
+/// The stochastic regularizers (docs/architecture.md and the README's regularizer list): gradients against f64 central
 /// differences with the draws held fixed (Shake-Shake's and ShakeDrop's gradient uses beta, not the
 /// forward's alpha), the random-number contract, inference as the Monte-Carlo mean of training,
 /// and the invariants of the data-space regularizers.

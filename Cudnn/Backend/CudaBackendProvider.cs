@@ -21,6 +21,12 @@ public sealed class CudaBackendProvider : IBackendProvider
     public string? Unavailable() => CudaBackend.Unavailable();
 
     /// <inheritdoc/>
+    public string DeviceName => CudaDiagnostics.DeviceName();
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> Report() => CudaDiagnostics.Report();
+
+    /// <inheritdoc/>
     public IBackend Create(BackendSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);

@@ -174,22 +174,13 @@ public sealed unsafe class CudaExecutable : Executable
     /// <inheritdoc/>
     protected override void WriteVariable(string name, ReadOnlySpan<byte> bytes) => Variables.Get(name).Buffer.CopyFromHost(bytes);
 
-    private const string LossScaleKey = "fp16_loss_scale", LossScaleGoodStepsKey = "fp16_loss_scale_good_steps";
-
     /// <summary>The FP16 loss scale and its count of good steps, so that a resumed run skips the steps the uninterrupted one would.</summary>
-    public override IReadOnlyDictionary<string, string> SaveState() => LossScale is not { } scaler ? new Dictionary<string, string>() : new()
-    {
-        [LossScaleKey] = scaler.Scale.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        [LossScaleGoodStepsKey] = scaler.GoodSteps.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
+    public override IReadOnlyDictionary<string, string> SaveState() => LossScale?.ToState() ?? new Dictionary<string, string>();
 
     /// <inheritdoc/>
     public override void RestoreState(IReadOnlyDictionary<string, string> state)
     {
-        ArgumentNullException.ThrowIfNull(state);
-        if (LossScale is null || !state.TryGetValue(LossScaleKey, out var scale) || !state.TryGetValue(LossScaleGoodStepsKey, out var good)) return;
-        LossScale = DynamicLossScale.Resume(float.Parse(scale, System.Globalization.CultureInfo.InvariantCulture),
-            int.Parse(good, System.Globalization.CultureInfo.InvariantCulture));
+        if (LossScale is { } scaler) LossScale = DynamicLossScale.FromState(state, scaler);
     }
 
     /// <summary>Frees the graphs, descriptors, module and arena, and (when no other executable shares them) the variables.</summary>

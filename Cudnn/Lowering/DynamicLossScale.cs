@@ -43,6 +43,24 @@ public sealed class DynamicLossScale
         return policy;
     }
 
+    private const string ScaleKey = "fp16_loss_scale", GoodStepsKey = "fp16_loss_scale_good_steps";
+
+    /// <summary>The policy's state as text, for a checkpoint (<see cref="StaticGraph.Backend.IExecutable.SaveState"/>).</summary>
+    public IReadOnlyDictionary<string, string> ToState() => new Dictionary<string, string>
+    {
+        [ScaleKey] = Scale.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        [GoodStepsKey] = GoodSteps.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The policy <paramref name="state"/> (from <see cref="ToState"/>) describes, or <paramref name="fallback"/> when it holds none.</summary>
+    public static DynamicLossScale FromState(IReadOnlyDictionary<string, string> state, DynamicLossScale fallback)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (!state.TryGetValue(ScaleKey, out var scale) || !state.TryGetValue(GoodStepsKey, out var good)) return fallback;
+        return Resume(float.Parse(scale, System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(good, System.Globalization.CultureInfo.InvariantCulture), fallback.GrowthInterval);
+    }
+
     /// <summary>The scale S of the next step.</summary>
     public float Scale { get; private set; }
 

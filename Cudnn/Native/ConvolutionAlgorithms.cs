@@ -23,7 +23,7 @@ public sealed class NoConvolutionAlgorithmException(string message) : InvalidOpe
 /// math, run with FMA math, could fail or need another workspace); the other qualifying results follow in order as
 /// fallbacks for a run-time failure.
 /// </summary>
-public static class ConvolutionAlgorithms
+internal static class ConvolutionAlgorithms
 {
     /// <summary>
     /// Whether <paramref name="algo"/> may be used when results must be reproducible: backward data excludes ALGO_0,

@@ -3,7 +3,7 @@ namespace StaticGraph.Cuda.Native;
 // Values from cublas_api.h of CUDA 12.6 (cuBLAS 12.6.4) and library_types.h (cudaDataType).
 
 /// <summary><c>cublasOperation_t</c>.</summary>
-public enum CublasOperation
+internal enum CublasOperation
 {
     /// <summary><c>CUBLAS_OP_N</c>: as stored.</summary>
     None = 0,
@@ -17,7 +17,7 @@ public enum CublasOperation
 
 /// <summary><c>cublasMath_t</c> (a mode, optionally or-ed with <see cref="DisallowReducedPrecisionReduction"/>).</summary>
 [Flags]
-public enum CublasMath
+internal enum CublasMath
 {
     /// <summary><c>CUBLAS_DEFAULT_MATH</c>.</summary>
     Default = 0,
@@ -36,7 +36,7 @@ public enum CublasMath
 }
 
 /// <summary><c>cublasComputeType_t</c>: the accumulation type of <c>cublasGemmEx</c>, distinct from the data types.</summary>
-public enum CublasComputeType
+internal enum CublasComputeType
 {
     /// <summary><c>CUBLAS_COMPUTE_16F</c>.</summary>
     Compute16F = 64,
@@ -73,7 +73,7 @@ public enum CublasComputeType
 }
 
 /// <summary><c>cudaDataType_t</c> (real types only).</summary>
-public enum CudaDataType
+internal enum CudaDataType
 {
     /// <summary><c>CUDA_R_32F</c>.</summary>
     R32F = 0,
@@ -95,7 +95,7 @@ public enum CudaDataType
 }
 
 /// <summary><c>cublasGemmAlgo_t</c> (the only value worth using since cuBLAS 11: the default).</summary>
-public enum CublasGemmAlgo
+internal enum CublasGemmAlgo
 {
     /// <summary><c>CUBLAS_GEMM_DEFAULT</c>.</summary>
     Default = -1,

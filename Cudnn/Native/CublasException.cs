@@ -17,7 +17,7 @@ public sealed class CublasException(string function, int code, string statusName
 }
 
 /// <summary>cuBLAS helpers: status checking and names.</summary>
-public static class Cublas
+internal static class Cublas
 {
     // cublasStatus_t of cublas_api.h (CUDA 12.6), for when the library cannot name a status itself.
     private static readonly Dictionary<int, string> Names = new()

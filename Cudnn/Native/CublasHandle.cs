@@ -8,7 +8,7 @@ namespace StaticGraph.Cuda.Native;
 /// <see cref="Sgemm"/> with (m, n) swapped and B before A: <c>Sgemm(N, N, n, m, k, 1, B, n, A, k, 0, C, n)</c>.
 /// For reproducible results give each stream's handle its own workspace (<see cref="SetWorkspace"/>) and set the math mode explicitly.
 /// </summary>
-public sealed unsafe class CublasHandle : SafeHandle
+internal sealed unsafe class CublasHandle : SafeHandle
 {
     private CublasHandle() : base(0, true) { }
 

@@ -1,7 +1,7 @@
 namespace StaticGraph.Cuda.Native;
 
 /// <summary>The <c>CUdevice_attribute</c> values the bindings query (numbers from <c>cuda.h</c>; only the ones used are listed).</summary>
-public enum CudaDeviceAttribute
+internal enum CudaDeviceAttribute
 {
     /// <summary><c>CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_BLOCK</c>.</summary>
     MaxThreadsPerBlock = 1,

@@ -73,7 +73,7 @@ internal static unsafe partial class CudaDriverNative
 }
 
 /// <summary>The CUDA driver API: checked wrappers that turn every non-zero status into a <see cref="CudaException"/>.</summary>
-public static unsafe class CudaDriver
+internal static unsafe class CudaDriver
 {
     /// <summary>The <c>CUresult</c> the driver gives when no CUDA-capable device is present.</summary>
     public const int ErrorNoDevice = 100;
@@ -142,9 +142,6 @@ public static unsafe class CudaDriver
         return ((long)free, (long)total);
     }
 
-    /// <summary>Waits for all work of the current context (<c>cuCtxSynchronize</c>); for tests and shutdown, never inside a step.</summary>
-    public static void SynchronizeContext() => Check(CudaDriverNative.cuCtxSynchronize(), "cuCtxSynchronize");
-
     /// <summary>Queues a host-to-device copy on <paramref name="stream"/>. The host memory must be pinned (<see cref="PinnedBuffer"/>) and stay alive until the copy completes.</summary>
     public static void CopyHostToDeviceAsync(ulong destination, void* source, long bytes, CudaStream stream)
     {
@@ -175,7 +172,7 @@ public static unsafe class CudaDriver
 }
 
 /// <summary>A retained primary context of one device; disposing releases it.</summary>
-public sealed class CudaContext : IDisposable
+internal sealed class CudaContext : IDisposable
 {
     private int _released;
 
@@ -217,7 +214,7 @@ public sealed class CudaContext : IDisposable
 }
 
 /// <summary>A CUDA stream (<c>CUstream</c>); released with <c>cuStreamDestroy_v2</c>.</summary>
-public sealed class CudaStream : SafeHandle
+internal sealed class CudaStream : SafeHandle
 {
     private CudaStream() : base(0, true) { }
 
@@ -281,7 +278,7 @@ public sealed class CudaStream : SafeHandle
 }
 
 /// <summary>A device allocation (<c>cuMemAlloc_v2</c>); disposing frees it.</summary>
-public sealed unsafe class DeviceBuffer : IDisposable
+internal sealed unsafe class DeviceBuffer : IDisposable
 {
     private ulong _pointer;
 
@@ -321,27 +318,6 @@ public sealed unsafe class DeviceBuffer : IDisposable
         fixed (T* p = destination) CudaDriver.Check(CudaDriverNative.cuMemcpyDtoH(p, Pointer, (nuint)bytes), "cuMemcpyDtoH_v2");
     }
 
-    /// <summary>Queues a copy of <paramref name="bytes"/> bytes from pinned host memory to the start of the buffer on <paramref name="stream"/>.</summary>
-    public void CopyFromHostAsync(PinnedBuffer source, long bytes, CudaStream stream)
-    {
-        CheckRange(bytes, source.Bytes);
-        CudaDriver.CopyHostToDeviceAsync(Pointer, source.Pointer, bytes, stream);
-    }
-
-    /// <summary>Queues a copy of the first <paramref name="bytes"/> bytes of the buffer to pinned host memory on <paramref name="stream"/>.</summary>
-    public void CopyToHostAsync(PinnedBuffer destination, long bytes, CudaStream stream)
-    {
-        CheckRange(bytes, destination.Bytes);
-        CudaDriver.CopyDeviceToHostAsync(destination.Pointer, Pointer, bytes, stream);
-    }
-
-    /// <summary>Queues a copy of the first <paramref name="bytes"/> bytes of <paramref name="source"/> to the start of this buffer.</summary>
-    public void CopyFromAsync(DeviceBuffer source, long bytes, CudaStream stream)
-    {
-        CheckRange(bytes, source.Bytes);
-        CudaDriver.CopyDeviceToDeviceAsync(Pointer, source.Pointer, bytes, stream);
-    }
-
     /// <summary>Queues setting every byte of the buffer to <paramref name="value"/> (e.g. zeroing) on <paramref name="stream"/>.</summary>
     public void FillBytesAsync(byte value, CudaStream stream) => CudaDriver.SetBytesAsync(Pointer, value, Bytes, stream);
 
@@ -361,7 +337,7 @@ public sealed unsafe class DeviceBuffer : IDisposable
 }
 
 /// <summary>A loaded module (<c>CUmodule</c>); released with <c>cuModuleUnload</c>.</summary>
-public sealed unsafe class CudaModule : SafeHandle
+internal sealed unsafe class CudaModule : SafeHandle
 {
     private CudaModule() : base(0, true) { }
 
@@ -397,7 +373,7 @@ public sealed unsafe class CudaModule : SafeHandle
 /// <summary>A kernel of a loaded module (valid while the module is).</summary>
 /// <param name="Handle">The <c>CUfunction</c>.</param>
 /// <param name="Name">The kernel name.</param>
-public readonly unsafe record struct CudaFunction(nint Handle, string Name)
+internal readonly unsafe record struct CudaFunction(nint Handle, string Name)
 {
     /// <summary>
     /// Queues the kernel on <paramref name="stream"/> (never synchronises). <paramref name="arguments"/> holds one pointer to

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace StaticGraph.Cuda.Native;
 
 /// <summary>A captured CUDA graph (<c>CUgraph</c>) from <see cref="CudaStream.EndCapture"/>; released with <c>cuGraphDestroy</c>.</summary>
-public sealed class CudaGraph : SafeHandle
+internal sealed class CudaGraph : SafeHandle
 {
     private CudaGraph() : base(0, true) { }
 
@@ -32,7 +32,7 @@ public sealed class CudaGraph : SafeHandle
 }
 
 /// <summary>An executable graph (<c>CUgraphExec</c>); released with <c>cuGraphExecDestroy</c>.</summary>
-public sealed class CudaGraphExec : SafeHandle
+internal sealed class CudaGraphExec : SafeHandle
 {
     private CudaGraphExec() : base(0, true) { }
 

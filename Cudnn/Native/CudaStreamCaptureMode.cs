@@ -1,7 +1,7 @@
 namespace StaticGraph.Cuda.Native;
 
 /// <summary><c>CUstreamCaptureMode</c> (values from <c>cuda.h</c>): which threads' unsafe calls fail a capture in progress.</summary>
-public enum CudaStreamCaptureMode
+internal enum CudaStreamCaptureMode
 {
     /// <summary><c>CU_STREAM_CAPTURE_MODE_GLOBAL</c>: unsafe calls from any thread fail while any global capture is active.</summary>
     Global = 0,

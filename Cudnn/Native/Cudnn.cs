@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace StaticGraph.Cuda.Native;
 
 /// <summary>cuDNN library-wide helpers: status checking, error strings, version.</summary>
-public static unsafe class Cudnn
+internal static unsafe class Cudnn
 {
     /// <summary>Throws <see cref="CudnnException"/> naming <paramref name="function"/> when <paramref name="status"/> is not success.</summary>
     public static void Check(int status, string function)
@@ -67,7 +67,7 @@ public static unsafe class Cudnn
 
 /// <summary>A scaling factor held both as double and float, so that a call can pass whichever its data type needs (see <see cref="Cudnn.ScalingPointer"/>).</summary>
 [StructLayout(LayoutKind.Sequential)]
-public struct CudnnScalar
+internal struct CudnnScalar
 {
     /// <summary>The value as a double (read for double data).</summary>
     public double Double;

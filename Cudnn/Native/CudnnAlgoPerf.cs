@@ -8,7 +8,7 @@ namespace StaticGraph.Cuda.Native;
 
 /// <summary><c>cudnnConvolutionFwdAlgoPerf_t</c> (48 bytes on x64).</summary>
 [StructLayout(LayoutKind.Sequential)]
-public unsafe struct CudnnConvolutionFwdAlgoPerf
+internal unsafe struct CudnnConvolutionFwdAlgoPerf
 {
     /// <summary>The algorithm.</summary>
     public CudnnConvolutionFwdAlgo Algo;
@@ -37,7 +37,7 @@ public unsafe struct CudnnConvolutionFwdAlgoPerf
 
 /// <summary><c>cudnnConvolutionBwdDataAlgoPerf_t</c> (48 bytes on x64).</summary>
 [StructLayout(LayoutKind.Sequential)]
-public unsafe struct CudnnConvolutionBwdDataAlgoPerf
+internal unsafe struct CudnnConvolutionBwdDataAlgoPerf
 {
     /// <summary>The algorithm.</summary>
     public CudnnConvolutionBwdDataAlgo Algo;
@@ -66,7 +66,7 @@ public unsafe struct CudnnConvolutionBwdDataAlgoPerf
 
 /// <summary><c>cudnnConvolutionBwdFilterAlgoPerf_t</c> (48 bytes on x64).</summary>
 [StructLayout(LayoutKind.Sequential)]
-public unsafe struct CudnnConvolutionBwdFilterAlgoPerf
+internal unsafe struct CudnnConvolutionBwdFilterAlgoPerf
 {
     /// <summary>The algorithm.</summary>
     public CudnnConvolutionBwdFilterAlgo Algo;
@@ -100,7 +100,7 @@ public unsafe struct CudnnConvolutionBwdFilterAlgoPerf
 /// <param name="Memory">Workspace bytes (a size_t beyond <see cref="long.MaxValue"/> reads as <see cref="long.MaxValue"/>).</param>
 /// <param name="Determinism">Whether the result is bitwise reproducible.</param>
 /// <param name="MathType">The math type to set before running it.</param>
-public readonly record struct ConvolutionAlgoPerf(int Algo, int Status, float TimeMs, long Memory, CudnnDeterminism Determinism, CudnnMathType MathType)
+internal readonly record struct ConvolutionAlgoPerf(int Algo, int Status, float TimeMs, long Memory, CudnnDeterminism Determinism, CudnnMathType MathType)
 {
     /// <summary>A size_t as a long, saturating (an absurd size must not wrap to a small or negative one).</summary>
     public static long ClampBytes(nuint bytes) => bytes > long.MaxValue ? long.MaxValue : (long)bytes;

@@ -6,7 +6,7 @@ namespace StaticGraph.Cuda.Native;
 /// as doubles and handed to cuDNN in the type of the output's data (<see cref="Cudnn.ScalingPointer"/>). Execute calls on a
 /// handle bound to a non-default stream, with preallocated workspaces, are what a captured graph may hold; searches are not.
 /// </summary>
-public static unsafe class CudnnConvolution
+internal static unsafe class CudnnConvolution
 {
     /// <summary>y = alpha * conv(x, w) + beta * y (<c>cudnnConvolutionForward</c>).</summary>
     public static void Forward(CudnnHandle handle, double alpha, CudnnTensorDescriptor xDesc, ulong x, CudnnFilterDescriptor wDesc, ulong w,
@@ -38,14 +38,6 @@ public static unsafe class CudnnConvolution
         Cudnn.Check(CudnnNative.cudnnConvolutionBackwardFilter(handle.DangerousGetHandle(), Cudnn.ScalingPointer(&a, dwDesc.DataType), xDesc.DangerousGetHandle(),
             x, dyDesc.DangerousGetHandle(), dy, conv.DangerousGetHandle(), algo, workspace, Bytes(workspaceBytes), Cudnn.ScalingPointer(&b, dwDesc.DataType),
             dwDesc.DangerousGetHandle(), dw), "cudnnConvolutionBackwardFilter");
-    }
-
-    /// <summary>db = alpha * sum of dy over N, H, W + beta * db (<c>cudnnConvolutionBackwardBias</c>; db is 1xCx1x1).</summary>
-    public static void BackwardBias(CudnnHandle handle, double alpha, CudnnTensorDescriptor dyDesc, ulong dy, double beta, CudnnTensorDescriptor dbDesc, ulong db)
-    {
-        CudnnScalar a = new(alpha), b = new(beta);
-        Cudnn.Check(CudnnNative.cudnnConvolutionBackwardBias(handle.DangerousGetHandle(), Cudnn.ScalingPointer(&a, dbDesc.DataType), dyDesc.DangerousGetHandle(),
-            dy, Cudnn.ScalingPointer(&b, dbDesc.DataType), dbDesc.DangerousGetHandle(), db), "cudnnConvolutionBackwardBias");
     }
 
     /// <summary>Workspace bytes the forward algorithm needs (<c>cudnnGetConvolutionForwardWorkspaceSize</c>).</summary>
@@ -126,49 +118,6 @@ public static unsafe class CudnnConvolution
             Cudnn.Check(CudnnNative.cudnnFindConvolutionBackwardFilterAlgorithmEx(handle.DangerousGetHandle(), xDesc.DangerousGetHandle(), x,
                 dyDesc.DangerousGetHandle(), dy, conv.DangerousGetHandle(), dwDesc.DangerousGetHandle(), dw, results.Length, out returned, r, workspace,
                 Bytes(workspaceBytes)), "cudnnFindConvolutionBackwardFilterAlgorithmEx");
-        return [.. results.Take(returned).Select(p => p.ToPerf())];
-    }
-
-    /// <summary>cuDNN's heuristic ranking of the forward algorithms, without running them (<c>cudnnGetConvolutionForwardAlgorithm_v7</c>).</summary>
-    public static ConvolutionAlgoPerf[] HeuristicForward(CudnnHandle handle, CudnnTensorDescriptor xDesc, CudnnFilterDescriptor wDesc,
-        CudnnConvolutionDescriptor conv, CudnnTensorDescriptor yDesc)
-    {
-        Cudnn.Check(CudnnNative.cudnnGetConvolutionForwardAlgorithmMaxCount(handle.DangerousGetHandle(), out var max), "cudnnGetConvolutionForwardAlgorithmMaxCount");
-        var results = new CudnnConvolutionFwdAlgoPerf[Math.Max(max, 1)];
-        int returned;
-        fixed (CudnnConvolutionFwdAlgoPerf* r = results)
-            Cudnn.Check(CudnnNative.cudnnGetConvolutionForwardAlgorithm_v7(handle.DangerousGetHandle(), xDesc.DangerousGetHandle(), wDesc.DangerousGetHandle(),
-                conv.DangerousGetHandle(), yDesc.DangerousGetHandle(), results.Length, out returned, r), "cudnnGetConvolutionForwardAlgorithm_v7");
-        return [.. results.Take(returned).Select(p => p.ToPerf())];
-    }
-
-    /// <summary>cuDNN's heuristic ranking of the backward-data algorithms (<c>cudnnGetConvolutionBackwardDataAlgorithm_v7</c>).</summary>
-    public static ConvolutionAlgoPerf[] HeuristicBackwardData(CudnnHandle handle, CudnnFilterDescriptor wDesc, CudnnTensorDescriptor dyDesc,
-        CudnnConvolutionDescriptor conv, CudnnTensorDescriptor dxDesc)
-    {
-        Cudnn.Check(CudnnNative.cudnnGetConvolutionBackwardDataAlgorithmMaxCount(handle.DangerousGetHandle(), out var max),
-            "cudnnGetConvolutionBackwardDataAlgorithmMaxCount");
-        var results = new CudnnConvolutionBwdDataAlgoPerf[Math.Max(max, 1)];
-        int returned;
-        fixed (CudnnConvolutionBwdDataAlgoPerf* r = results)
-            Cudnn.Check(CudnnNative.cudnnGetConvolutionBackwardDataAlgorithm_v7(handle.DangerousGetHandle(), wDesc.DangerousGetHandle(),
-                dyDesc.DangerousGetHandle(), conv.DangerousGetHandle(), dxDesc.DangerousGetHandle(), results.Length, out returned, r),
-                "cudnnGetConvolutionBackwardDataAlgorithm_v7");
-        return [.. results.Take(returned).Select(p => p.ToPerf())];
-    }
-
-    /// <summary>cuDNN's heuristic ranking of the backward-filter algorithms (<c>cudnnGetConvolutionBackwardFilterAlgorithm_v7</c>).</summary>
-    public static ConvolutionAlgoPerf[] HeuristicBackwardFilter(CudnnHandle handle, CudnnTensorDescriptor xDesc, CudnnTensorDescriptor dyDesc,
-        CudnnConvolutionDescriptor conv, CudnnFilterDescriptor dwDesc)
-    {
-        Cudnn.Check(CudnnNative.cudnnGetConvolutionBackwardFilterAlgorithmMaxCount(handle.DangerousGetHandle(), out var max),
-            "cudnnGetConvolutionBackwardFilterAlgorithmMaxCount");
-        var results = new CudnnConvolutionBwdFilterAlgoPerf[Math.Max(max, 1)];
-        int returned;
-        fixed (CudnnConvolutionBwdFilterAlgoPerf* r = results)
-            Cudnn.Check(CudnnNative.cudnnGetConvolutionBackwardFilterAlgorithm_v7(handle.DangerousGetHandle(), xDesc.DangerousGetHandle(),
-                dyDesc.DangerousGetHandle(), conv.DangerousGetHandle(), dwDesc.DangerousGetHandle(), results.Length, out returned, r),
-                "cudnnGetConvolutionBackwardFilterAlgorithm_v7");
         return [.. results.Take(returned).Select(p => p.ToPerf())];
     }
 

@@ -3,7 +3,7 @@ namespace StaticGraph.Cuda.Native;
 // Values from cuDNN 9's cudnn_ops.h ("TODO: move these enums out to the appropriate submodule").
 
 /// <summary><c>cudnnConvolutionFwdAlgo_t</c>.</summary>
-public enum CudnnConvolutionFwdAlgo
+internal enum CudnnConvolutionFwdAlgo
 {
     /// <summary><c>CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM</c>.</summary>
     ImplicitGemm = 0,
@@ -34,7 +34,7 @@ public enum CudnnConvolutionFwdAlgo
 }
 
 /// <summary><c>cudnnConvolutionBwdDataAlgo_t</c>.</summary>
-public enum CudnnConvolutionBwdDataAlgo
+internal enum CudnnConvolutionBwdDataAlgo
 {
     /// <summary><c>CUDNN_CONVOLUTION_BWD_DATA_ALGO_0</c> (non-deterministic).</summary>
     Algo0 = 0,
@@ -59,7 +59,7 @@ public enum CudnnConvolutionBwdDataAlgo
 }
 
 /// <summary><c>cudnnConvolutionBwdFilterAlgo_t</c>.</summary>
-public enum CudnnConvolutionBwdFilterAlgo
+internal enum CudnnConvolutionBwdFilterAlgo
 {
     /// <summary><c>CUDNN_CONVOLUTION_BWD_FILTER_ALGO_0</c> (non-deterministic).</summary>
     Algo0 = 0,

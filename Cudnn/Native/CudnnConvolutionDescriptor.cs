@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace StaticGraph.Cuda.Native;
 
 /// <summary>A cuDNN 2-D convolution descriptor (<c>cudnnConvolutionDescriptor_t</c>); released with <c>cudnnDestroyConvolutionDescriptor</c>.</summary>
-public sealed class CudnnConvolutionDescriptor : SafeHandle
+internal sealed class CudnnConvolutionDescriptor : SafeHandle
 {
     private CudnnConvolutionDescriptor() : base(0, true) { }
 

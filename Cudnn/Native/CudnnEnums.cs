@@ -4,7 +4,7 @@ namespace StaticGraph.Cuda.Native;
 // cudnn_ops.h (determinism). Each enum is an int in the C ABI, as C# enums are by default.
 
 /// <summary><c>cudnnDataType_t</c>.</summary>
-public enum CudnnDataType
+internal enum CudnnDataType
 {
     /// <summary><c>CUDNN_DATA_FLOAT</c>.</summary>
     Float = 0,
@@ -35,7 +35,7 @@ public enum CudnnDataType
 }
 
 /// <summary><c>cudnnTensorFormat_t</c>.</summary>
-public enum CudnnTensorFormat
+internal enum CudnnTensorFormat
 {
     /// <summary><c>CUDNN_TENSOR_NCHW</c>: row major, w stride 1.</summary>
     Nchw = 0,
@@ -48,7 +48,7 @@ public enum CudnnTensorFormat
 }
 
 /// <summary><c>cudnnMathType_t</c>.</summary>
-public enum CudnnMathType
+internal enum CudnnMathType
 {
     /// <summary><c>CUDNN_DEFAULT_MATH</c>.</summary>
     Default = 0,
@@ -63,18 +63,8 @@ public enum CudnnMathType
     Fma = 3,
 }
 
-/// <summary><c>cudnnNanPropagation_t</c>.</summary>
-public enum CudnnNanPropagation
-{
-    /// <summary><c>CUDNN_NOT_PROPAGATE_NAN</c>.</summary>
-    NotPropagate = 0,
-
-    /// <summary><c>CUDNN_PROPAGATE_NAN</c>.</summary>
-    Propagate = 1,
-}
-
 /// <summary><c>cudnnDeterminism_t</c>.</summary>
-public enum CudnnDeterminism
+internal enum CudnnDeterminism
 {
     /// <summary><c>CUDNN_NON_DETERMINISTIC</c>.</summary>
     NonDeterministic = 0,
@@ -84,7 +74,7 @@ public enum CudnnDeterminism
 }
 
 /// <summary><c>cudnnConvolutionMode_t</c>.</summary>
-public enum CudnnConvolutionMode
+internal enum CudnnConvolutionMode
 {
     /// <summary><c>CUDNN_CONVOLUTION</c>: the filter is flipped.</summary>
     Convolution = 0,

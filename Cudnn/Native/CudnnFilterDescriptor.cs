@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace StaticGraph.Cuda.Native;
 
 /// <summary>A cuDNN filter descriptor (<c>cudnnFilterDescriptor_t</c>); released with <c>cudnnDestroyFilterDescriptor</c>.</summary>
-public sealed class CudnnFilterDescriptor : SafeHandle
+internal sealed class CudnnFilterDescriptor : SafeHandle
 {
     private CudnnFilterDescriptor() : base(0, true) { }
 

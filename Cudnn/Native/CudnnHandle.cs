@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace StaticGraph.Cuda.Native;
 
 /// <summary>A cuDNN handle (<c>cudnnHandle_t</c>), bound to the context current at creation; released with <c>cudnnDestroy</c>.</summary>
-public sealed class CudnnHandle : SafeHandle
+internal sealed class CudnnHandle : SafeHandle
 {
     private CudnnHandle() : base(0, true) { }
 

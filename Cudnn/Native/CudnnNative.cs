@@ -43,96 +43,6 @@ internal static unsafe partial class CudnnNative
     [LibraryImport(Lib, EntryPoint = "cudnnSetFilter4dDescriptor")]
     internal static partial int cudnnSetFilter4dDescriptor(nint descriptor, CudnnDataType dataType, CudnnTensorFormat format, int k, int c, int h, int w);
 
-    // ---- cudnn_ops.h: tensor operations ----
-    [LibraryImport(Lib, EntryPoint = "cudnnAddTensor")]
-    internal static partial int cudnnAddTensor(nint handle, void* alpha, nint aDesc, ulong a, void* beta, nint cDesc, ulong c);
-
-    [LibraryImport(Lib, EntryPoint = "cudnnScaleTensor")] internal static partial int cudnnScaleTensor(nint handle, nint yDesc, ulong y, void* alpha);
-    [LibraryImport(Lib, EntryPoint = "cudnnSetTensor")] internal static partial int cudnnSetTensor(nint handle, nint yDesc, ulong y, void* value);
-
-    [LibraryImport(Lib, EntryPoint = "cudnnCreateOpTensorDescriptor")] internal static partial int cudnnCreateOpTensorDescriptor(out nint descriptor);
-    [LibraryImport(Lib, EntryPoint = "cudnnDestroyOpTensorDescriptor")] internal static partial int cudnnDestroyOpTensorDescriptor(nint descriptor);
-
-    [LibraryImport(Lib, EntryPoint = "cudnnSetOpTensorDescriptor")]
-    internal static partial int cudnnSetOpTensorDescriptor(nint descriptor, CudnnOpTensorOp op, CudnnDataType computeType, CudnnNanPropagation nan);
-
-    [LibraryImport(Lib, EntryPoint = "cudnnOpTensor")]
-    internal static partial int cudnnOpTensor(nint handle, nint opDesc, void* alpha1, nint aDesc, ulong a, void* alpha2, nint bDesc, ulong b,
-        void* beta, nint cDesc, ulong c);
-
-    [LibraryImport(Lib, EntryPoint = "cudnnCreateReduceTensorDescriptor")] internal static partial int cudnnCreateReduceTensorDescriptor(out nint descriptor);
-    [LibraryImport(Lib, EntryPoint = "cudnnDestroyReduceTensorDescriptor")] internal static partial int cudnnDestroyReduceTensorDescriptor(nint descriptor);
-
-    [LibraryImport(Lib, EntryPoint = "cudnnSetReduceTensorDescriptor")]
-    internal static partial int cudnnSetReduceTensorDescriptor(nint descriptor, CudnnReduceTensorOp op, CudnnDataType computeType, CudnnNanPropagation nan,
-        CudnnReduceTensorIndices indices, CudnnIndicesType indicesType);
-
-    [LibraryImport(Lib, EntryPoint = "cudnnGetReductionIndicesSize")]
-    internal static partial int cudnnGetReductionIndicesSize(nint handle, nint reduceDesc, nint aDesc, nint cDesc, out nuint bytes);
-
-    [LibraryImport(Lib, EntryPoint = "cudnnGetReductionWorkspaceSize")]
-    internal static partial int cudnnGetReductionWorkspaceSize(nint handle, nint reduceDesc, nint aDesc, nint cDesc, out nuint bytes);
-
-    [LibraryImport(Lib, EntryPoint = "cudnnReduceTensor")]
-    internal static partial int cudnnReduceTensor(nint handle, nint reduceDesc, ulong indices, nuint indicesBytes, ulong workspace, nuint workspaceBytes,
-        void* alpha, nint aDesc, ulong a, void* beta, nint cDesc, ulong c);
-
-    // ---- cudnn_ops.h: softmax ----
-    [LibraryImport(Lib, EntryPoint = "cudnnSoftmaxForward")]
-    internal static partial int cudnnSoftmaxForward(nint handle, CudnnSoftmaxAlgorithm algorithm, CudnnSoftmaxMode mode, void* alpha, nint xDesc, ulong x,
-        void* beta, nint yDesc, ulong y);
-
-    [LibraryImport(Lib, EntryPoint = "cudnnSoftmaxBackward")]
-    internal static partial int cudnnSoftmaxBackward(nint handle, CudnnSoftmaxAlgorithm algorithm, CudnnSoftmaxMode mode, void* alpha, nint yDesc, ulong y,
-        nint dyDesc, ulong dy, void* beta, nint dxDesc, ulong dx);
-
-    // ---- cudnn_ops.h: pooling ----
-    [LibraryImport(Lib, EntryPoint = "cudnnCreatePoolingDescriptor")] internal static partial int cudnnCreatePoolingDescriptor(out nint descriptor);
-    [LibraryImport(Lib, EntryPoint = "cudnnDestroyPoolingDescriptor")] internal static partial int cudnnDestroyPoolingDescriptor(nint descriptor);
-
-    [LibraryImport(Lib, EntryPoint = "cudnnSetPooling2dDescriptor")]
-    internal static partial int cudnnSetPooling2dDescriptor(nint descriptor, CudnnPoolingMode mode, CudnnNanPropagation nan, int windowHeight, int windowWidth,
-        int verticalPadding, int horizontalPadding, int verticalStride, int horizontalStride);
-
-    [LibraryImport(Lib, EntryPoint = "cudnnPoolingForward")]
-    internal static partial int cudnnPoolingForward(nint handle, nint poolingDesc, void* alpha, nint xDesc, ulong x, void* beta, nint yDesc, ulong y);
-
-    [LibraryImport(Lib, EntryPoint = "cudnnPoolingBackward")]
-    internal static partial int cudnnPoolingBackward(nint handle, nint poolingDesc, void* alpha, nint yDesc, ulong y, nint dyDesc, ulong dy, nint xDesc, ulong x,
-        void* beta, nint dxDesc, ulong dx);
-
-    // ---- cudnn_ops.h: activation ----
-    [LibraryImport(Lib, EntryPoint = "cudnnCreateActivationDescriptor")] internal static partial int cudnnCreateActivationDescriptor(out nint descriptor);
-    [LibraryImport(Lib, EntryPoint = "cudnnDestroyActivationDescriptor")] internal static partial int cudnnDestroyActivationDescriptor(nint descriptor);
-
-    [LibraryImport(Lib, EntryPoint = "cudnnSetActivationDescriptor")]
-    internal static partial int cudnnSetActivationDescriptor(nint descriptor, CudnnActivationMode mode, CudnnNanPropagation nan, double coefficient);
-
-    [LibraryImport(Lib, EntryPoint = "cudnnActivationForward")]
-    internal static partial int cudnnActivationForward(nint handle, nint activationDesc, void* alpha, nint xDesc, ulong x, void* beta, nint yDesc, ulong y);
-
-    [LibraryImport(Lib, EntryPoint = "cudnnActivationBackward")]
-    internal static partial int cudnnActivationBackward(nint handle, nint activationDesc, void* alpha, nint yDesc, ulong y, nint dyDesc, ulong dy,
-        nint xDesc, ulong x, void* beta, nint dxDesc, ulong dx);
-
-    // ---- cudnn_ops.h: batch normalisation ----
-    [LibraryImport(Lib, EntryPoint = "cudnnDeriveBNTensorDescriptor")]
-    internal static partial int cudnnDeriveBNTensorDescriptor(nint derivedDesc, nint xDesc, CudnnBatchNormMode mode);
-
-    [LibraryImport(Lib, EntryPoint = "cudnnBatchNormalizationForwardTraining")]
-    internal static partial int cudnnBatchNormalizationForwardTraining(nint handle, CudnnBatchNormMode mode, void* alpha, void* beta, nint xDesc, ulong x,
-        nint yDesc, ulong y, nint scaleBiasMeanVarDesc, ulong scale, ulong bias, double exponentialAverageFactor, ulong runningMean,
-        ulong runningVariance, double epsilon, ulong saveMean, ulong saveInvVariance);
-
-    [LibraryImport(Lib, EntryPoint = "cudnnBatchNormalizationForwardInference")]
-    internal static partial int cudnnBatchNormalizationForwardInference(nint handle, CudnnBatchNormMode mode, void* alpha, void* beta, nint xDesc, ulong x,
-        nint yDesc, ulong y, nint scaleBiasMeanVarDesc, ulong scale, ulong bias, ulong estimatedMean, ulong estimatedVariance, double epsilon);
-
-    [LibraryImport(Lib, EntryPoint = "cudnnBatchNormalizationBackward")]
-    internal static partial int cudnnBatchNormalizationBackward(nint handle, CudnnBatchNormMode mode, void* alphaDataDiff, void* betaDataDiff,
-        void* alphaParamDiff, void* betaParamDiff, nint xDesc, ulong x, nint dyDesc, ulong dy, nint dxDesc, ulong dx, nint scaleBiasDiffDesc,
-        ulong scale, ulong scaleDiff, ulong biasDiff, double epsilon, ulong savedMean, ulong savedInvVariance);
-
     // ---- cudnn_cnn.h: convolution descriptor ----
     [LibraryImport(Lib, EntryPoint = "cudnnCreateConvolutionDescriptor")] internal static partial int cudnnCreateConvolutionDescriptor(out nint descriptor);
     [LibraryImport(Lib, EntryPoint = "cudnnDestroyConvolutionDescriptor")] internal static partial int cudnnDestroyConvolutionDescriptor(nint descriptor);
@@ -151,10 +61,6 @@ internal static unsafe partial class CudnnNative
     [LibraryImport(Lib, EntryPoint = "cudnnGetConvolutionForwardAlgorithmMaxCount")]
     internal static partial int cudnnGetConvolutionForwardAlgorithmMaxCount(nint handle, out int count);
 
-    [LibraryImport(Lib, EntryPoint = "cudnnGetConvolutionForwardAlgorithm_v7")]
-    internal static partial int cudnnGetConvolutionForwardAlgorithm_v7(nint handle, nint xDesc, nint wDesc, nint convDesc, nint yDesc, int requested,
-        out int returned, CudnnConvolutionFwdAlgoPerf* results);
-
     [LibraryImport(Lib, EntryPoint = "cudnnFindConvolutionForwardAlgorithmEx")]
     internal static partial int cudnnFindConvolutionForwardAlgorithmEx(nint handle, nint xDesc, ulong x, nint wDesc, ulong w, nint convDesc, nint yDesc,
         ulong y, int requested, out int returned, CudnnConvolutionFwdAlgoPerf* results, ulong workspace, nuint workspaceBytes);
@@ -171,10 +77,6 @@ internal static unsafe partial class CudnnNative
     [LibraryImport(Lib, EntryPoint = "cudnnGetConvolutionBackwardDataAlgorithmMaxCount")]
     internal static partial int cudnnGetConvolutionBackwardDataAlgorithmMaxCount(nint handle, out int count);
 
-    [LibraryImport(Lib, EntryPoint = "cudnnGetConvolutionBackwardDataAlgorithm_v7")]
-    internal static partial int cudnnGetConvolutionBackwardDataAlgorithm_v7(nint handle, nint wDesc, nint dyDesc, nint convDesc, nint dxDesc, int requested,
-        out int returned, CudnnConvolutionBwdDataAlgoPerf* results);
-
     [LibraryImport(Lib, EntryPoint = "cudnnFindConvolutionBackwardDataAlgorithmEx")]
     internal static partial int cudnnFindConvolutionBackwardDataAlgorithmEx(nint handle, nint wDesc, ulong w, nint dyDesc, ulong dy, nint convDesc,
         nint dxDesc, ulong dx, int requested, out int returned, CudnnConvolutionBwdDataAlgoPerf* results, ulong workspace, nuint workspaceBytes);
@@ -187,13 +89,9 @@ internal static unsafe partial class CudnnNative
     internal static partial int cudnnConvolutionBackwardData(nint handle, void* alpha, nint wDesc, ulong w, nint dyDesc, ulong dy, nint convDesc,
         CudnnConvolutionBwdDataAlgo algo, ulong workspace, nuint workspaceBytes, void* beta, nint dxDesc, ulong dx);
 
-    // ---- cudnn_cnn.h: backward filter and bias ----
+    // ---- cudnn_cnn.h: backward filter ----
     [LibraryImport(Lib, EntryPoint = "cudnnGetConvolutionBackwardFilterAlgorithmMaxCount")]
     internal static partial int cudnnGetConvolutionBackwardFilterAlgorithmMaxCount(nint handle, out int count);
-
-    [LibraryImport(Lib, EntryPoint = "cudnnGetConvolutionBackwardFilterAlgorithm_v7")]
-    internal static partial int cudnnGetConvolutionBackwardFilterAlgorithm_v7(nint handle, nint xDesc, nint dyDesc, nint convDesc, nint dwDesc, int requested,
-        out int returned, CudnnConvolutionBwdFilterAlgoPerf* results);
 
     [LibraryImport(Lib, EntryPoint = "cudnnFindConvolutionBackwardFilterAlgorithmEx")]
     internal static partial int cudnnFindConvolutionBackwardFilterAlgorithmEx(nint handle, nint xDesc, ulong x, nint dyDesc, ulong dy, nint convDesc,
@@ -207,6 +105,4 @@ internal static unsafe partial class CudnnNative
     internal static partial int cudnnConvolutionBackwardFilter(nint handle, void* alpha, nint xDesc, ulong x, nint dyDesc, ulong dy, nint convDesc,
         CudnnConvolutionBwdFilterAlgo algo, ulong workspace, nuint workspaceBytes, void* beta, nint dwDesc, ulong dw);
 
-    [LibraryImport(Lib, EntryPoint = "cudnnConvolutionBackwardBias")]
-    internal static partial int cudnnConvolutionBackwardBias(nint handle, void* alpha, nint dyDesc, ulong dy, void* beta, nint dbDesc, ulong db);
 }

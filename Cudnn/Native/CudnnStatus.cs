@@ -26,7 +26,7 @@ public enum CudnnStatusCategory
 }
 
 /// <summary>cuDNN 9 status codes described without the library (names and numbers from <c>cudnn_graph.h</c> of cuDNN 9.6).</summary>
-public static class CudnnStatus
+internal static class CudnnStatus
 {
     /// <summary><c>CUDNN_STATUS_SUCCESS</c>.</summary>
     public const int Success = 0;

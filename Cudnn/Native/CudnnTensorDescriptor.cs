@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace StaticGraph.Cuda.Native;
 
 /// <summary>A cuDNN tensor descriptor (<c>cudnnTensorDescriptor_t</c>) that remembers its data type and shape; released with <c>cudnnDestroyTensorDescriptor</c>.</summary>
-public sealed unsafe class CudnnTensorDescriptor : SafeHandle
+internal sealed unsafe class CudnnTensorDescriptor : SafeHandle
 {
     private CudnnTensorDescriptor() : base(0, true) { }
 
@@ -13,7 +13,7 @@ public sealed unsafe class CudnnTensorDescriptor : SafeHandle
     /// <summary>The element type (it also decides the type of the scaling factors, see <see cref="Cudnn.ScalingPointer"/>).</summary>
     public CudnnDataType DataType { get; private set; }
 
-    /// <summary>The dimensions, outermost first (empty for a descriptor filled in by cuDNN, e.g. <see cref="CudnnBatchNorm.DeriveTensorDescriptor"/>).</summary>
+    /// <summary>The dimensions, outermost first.</summary>
     public IReadOnlyList<int> Dimensions { get; internal set; } = [];
 
     /// <summary>The strides in elements, matching <see cref="Dimensions"/>.</summary>
@@ -69,10 +69,6 @@ public sealed unsafe class CudnnTensorDescriptor : SafeHandle
         created.Strides = strides.ToArray();
         return created;
     }
-
-    /// <summary>A packed (row-major, innermost dimension contiguous) N-D tensor.</summary>
-    public static CudnnTensorDescriptor CreatePacked(CudnnDataType dataType, ReadOnlySpan<int> dimensions) =>
-        CreateNd(dataType, dimensions, PackedStrides(dimensions));
 
     /// <summary>Row-major strides (in elements) of a packed tensor of <paramref name="dimensions"/>.</summary>
     public static int[] PackedStrides(ReadOnlySpan<int> dimensions)

@@ -7,7 +7,7 @@ namespace StaticGraph.Cuda.Native;
 /// on any driver of that major version, but PTX needs a driver at least as new as the compiler that wrote it, because the
 /// driver compiles it and must know its ISA version.
 /// </summary>
-public static class DriverCompatibility
+internal static class DriverCompatibility
 {
     /// <summary>The major CUDA version of a driver version as <c>cuDriverGetVersion</c> reports it (12020 → 12).</summary>
     public static int Major(int driverVersion) => driverVersion / 1000;

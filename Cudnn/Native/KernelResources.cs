@@ -14,7 +14,7 @@ namespace StaticGraph.Cuda.Native;
 /// <param name="StackBytes">Stack frame bytes per thread (local arrays, spills).</param>
 /// <param name="SpillStoreBytes">Bytes spilled to local memory.</param>
 /// <param name="SpillLoadBytes">Bytes reloaded from spills.</param>
-public sealed partial record KernelResources(string Kernel, string Architecture, int Registers, int StackBytes, int SpillStoreBytes, int SpillLoadBytes)
+internal sealed partial record KernelResources(string Kernel, string Architecture, int Registers, int StackBytes, int SpillStoreBytes, int SpillLoadBytes)
 {
     /// <summary>True when ptxas spilled registers of this kernel.</summary>
     public bool Spills => SpillStoreBytes > 0 || SpillLoadBytes > 0;

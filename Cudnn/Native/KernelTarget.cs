@@ -8,7 +8,7 @@ namespace StaticGraph.Cuda.Native;
 /// </summary>
 /// <param name="Architecture">The <c>--gpu-architecture</c> value: <c>sm_90</c> or <c>compute_80</c>.</param>
 /// <param name="Reason">Why, in words, for <c>device-check</c>.</param>
-public sealed record KernelTarget(string Architecture, string Reason)
+internal sealed record KernelTarget(string Architecture, string Reason)
 {
     /// <summary>True when the target is machine code.</summary>
     public bool IsCubin => Architecture.StartsWith("sm_", StringComparison.Ordinal);

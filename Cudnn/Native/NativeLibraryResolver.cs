@@ -13,7 +13,7 @@ namespace StaticGraph.Cuda.Native;
 /// a driver that supports an older CUDA cannot serve it.</param>
 /// <param name="Required">Companions (exact file names, loaded first and in this order) without which the library is
 /// useless: cuDNN's graph, ops and convolution sub-libraries.</param>
-public sealed record NativeLibraryCandidate(string SoName, IReadOnlyList<string> Preload, int? CudaMajor = null, IReadOnlyList<string>? Required = null);
+internal sealed record NativeLibraryCandidate(string SoName, IReadOnlyList<string> Preload, int? CudaMajor = null, IReadOnlyList<string>? Required = null);
 
 /// <summary>A library the bindings use under a logical name, with its candidate sonames, newest first.</summary>
 /// <param name="Name">The logical name the <c>LibraryImport</c> declarations use.</param>
@@ -21,7 +21,7 @@ public sealed record NativeLibraryCandidate(string SoName, IReadOnlyList<string>
 /// <param name="Candidates">The sonames to try, in order of preference.</param>
 /// <param name="LoadFirst">Logical names of libraries this one opens by soname at run time (cuDNN opens cuBLASLt and
 /// NVRTC): loaded first, when they can be, so that its own lookups find the versions chosen here.</param>
-public sealed record NativeLibrarySpec(string Name, string Description, IReadOnlyList<NativeLibraryCandidate> Candidates, IReadOnlyList<string>? LoadFirst = null);
+internal sealed record NativeLibrarySpec(string Name, string Description, IReadOnlyList<NativeLibraryCandidate> Candidates, IReadOnlyList<string>? LoadFirst = null);
 
 /// <summary>A library that was loaded: which soname, from where, why that one, and its handle.</summary>
 /// <param name="Spec">What was asked for.</param>
@@ -31,7 +31,7 @@ public sealed record NativeLibrarySpec(string Name, string Description, IReadOnl
 /// <param name="Choice">Why this candidate: the first found in search order among those the driver supports, and which
 /// newer ones the driver ruled out.</param>
 /// <param name="Notes">Optional companions that could not be loaded (the library works without them).</param>
-public sealed record LoadedNativeLibrary(NativeLibrarySpec Spec, string SoName, string Location, IntPtr Handle, string Choice, IReadOnlyList<string> Notes);
+internal sealed record LoadedNativeLibrary(NativeLibrarySpec Spec, string SoName, string Location, IntPtr Handle, string Choice, IReadOnlyList<string> Notes);
 
 /// <summary>A CUDA library could not be found or loaded. The message is one line naming the library and every folder searched.</summary>
 public sealed class CudaLibraryNotFoundException : DllNotFoundException
@@ -68,7 +68,7 @@ public sealed class CudaLibraryNotFoundException : DllNotFoundException
 /// <c>/usr/local/cuda/lib64</c>, <c>/usr/lib/x86_64-linux-gnu</c>, and the <c>nvidia/*/lib</c> folders of
 /// pip wheels under the Python installation folders.
 /// </summary>
-public static class NativeLibraryResolver
+internal static class NativeLibraryResolver
 {
     /// <summary>The environment variable with extra folders to search first (colon-separated).</summary>
     public const string PathVariable = "STATICGRAPH_CUDA_PATH";

@@ -58,7 +58,7 @@ public sealed class NvrtcCompileException(string programName, int code, string l
 }
 
 /// <summary>NVRTC helpers: version and error strings.</summary>
-public static class Nvrtc
+internal static class Nvrtc
 {
     /// <summary>Throws <see cref="NvrtcException"/> when <paramref name="status"/> is not success.</summary>
     public static void Check(int status, string function)
@@ -94,7 +94,7 @@ public static class Nvrtc
 /// <param name="Target">The <c>--gpu-architecture</c> it was compiled for: <c>sm_90</c> (CUBIN) or <c>compute_90</c> (PTX).</param>
 /// <param name="Bytes">The CUBIN, or the PTX text NUL-terminated, ready for <c>cuModuleLoadData</c>.</param>
 /// <param name="Log">The compiler's log: for CUBIN, ptxas's resource report of every kernel (<see cref="KernelResources"/>).</param>
-public sealed record KernelImage(string Target, byte[] Bytes, string Log)
+internal sealed record KernelImage(string Target, byte[] Bytes, string Log)
 {
     /// <summary>True for machine code, false for PTX.</summary>
     public bool IsCubin => Target.StartsWith("sm_", StringComparison.Ordinal);
@@ -104,7 +104,7 @@ public sealed record KernelImage(string Target, byte[] Bytes, string Log)
 }
 
 /// <summary>Compiles CUDA C with NVRTC, to PTX or to machine code (CUBIN).</summary>
-public static unsafe class NvrtcCompiler
+internal static unsafe class NvrtcCompiler
 {
     /// <summary>
     /// Compiles <paramref name="source"/> for the virtual architecture <paramref name="arch"/> (e.g. <c>compute_80</c>) and returns

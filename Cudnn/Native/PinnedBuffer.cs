@@ -4,7 +4,7 @@ namespace StaticGraph.Cuda.Native;
 /// Page-locked host memory (<c>cuMemAllocHost_v2</c>, freed with <c>cuMemFreeHost</c>), which asynchronous copies need:
 /// with pageable memory the driver stages or synchronises, and a managed array could move under a queued copy.
 /// </summary>
-public sealed unsafe class PinnedBuffer : IDisposable
+internal sealed unsafe class PinnedBuffer : IDisposable
 {
     private nint _pointer;
 

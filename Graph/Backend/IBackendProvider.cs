@@ -18,6 +18,15 @@ public interface IBackendProvider
 
     /// <summary>A backend computing as <paramref name="settings"/> ask, or <see cref="ArgumentException"/> naming the setting it cannot honour.</summary>
     IBackend Create(BackendSettings settings);
+
+    /// <summary>The hardware it computes on, for reports and benchmark headers: the CPU's model, the GPU's name.</summary>
+    string DeviceName { get; }
+
+    /// <summary>
+    /// Lines describing what the provider found on this machine (devices, libraries with their versions and why each was
+    /// chosen, what is missing), for <c>sgtrain device-check</c>. Never throws: what cannot be found is a line.
+    /// </summary>
+    IReadOnlyList<string> Report();
 }
 
 /// <summary>Names a type of the assembly that implements <see cref="IBackendProvider"/> (and has a public parameterless constructor).</summary>

@@ -37,15 +37,13 @@ public class CudaDriverBindingTests
         // Reaching the driver (not EntryPointNotFoundException) shows the symbol resolves and the arguments marshal.
         if (CudaLibraries.DriverMissing is { } why) Assert.Skip(why);
         if (CudaTestEnvironment.NoDevice() is null) Assert.Skip("a CUDA device is present: these calls would succeed");
-        Assert.Equal("cuEventCreate", Assert.Throws<CudaException>(() => CudaEvent.Create()).Function);
         Assert.Equal("cuMemGetInfo_v2", Assert.Throws<CudaException>(() => CudaDriver.MemoryInfo()).Function);
         Assert.Equal("cuMemAllocHost_v2", Assert.Throws<CudaException>(() => PinnedBuffer.Allocate(64)).Function);
         Assert.Equal("cuDeviceGetAttribute", Assert.Throws<CudaException>(() => CudaDriver.ComputeCapability(0)).Function);
-        Assert.Equal("cuCtxSynchronize", Assert.Throws<CudaException>(CudaDriver.SynchronizeContext).Function);
     }
 
     [Fact]
-    public void Async_copies_through_pinned_memory_round_trip_and_events_time_them()
+    public unsafe void Async_copies_through_pinned_memory_round_trip()
     {
         if (CudaTestEnvironment.NoDevice() is { } why) Assert.Skip(why);
         using var context = CudaContext.RetainPrimary(CudaDriver.Device(0));
@@ -60,23 +58,18 @@ public class CudaDriverBindingTests
         using var b = DeviceBuffer.Allocate(1024 * sizeof(float));
         var data = host.AsSpan<float>();
         for (var i = 0; i < data.Length; i++) data[i] = i * 0.25f;
-        using var start = CudaEvent.Create();
-        using var end = CudaEvent.Create();
-        start.Record(stream);
-        a.CopyFromHostAsync(host, host.Bytes, stream);
+        CudaDriver.CopyHostToDeviceAsync(a.Pointer, (void*)host.Pointer, host.Bytes, stream);
         b.FillBytesAsync(0xFF, stream);
-        b.CopyFromAsync(a, 512 * sizeof(float), stream);
-        b.CopyToHostAsync(back, back.Bytes, stream);
-        end.Record(stream);
-        end.Synchronize();
-        Assert.True(CudaEvent.ElapsedMilliseconds(start, end) >= 0);
+        CudaDriver.CopyDeviceToDeviceAsync(b.Pointer, a.Pointer, 512 * sizeof(float), stream);
+        CudaDriver.CopyDeviceToHostAsync((void*)back.Pointer, b.Pointer, back.Bytes, stream);
+        stream.Synchronize();
         var result = back.AsSpan<float>();
         for (var i = 0; i < 512; i++) Assert.Equal(i * 0.25f, result[i]);
         for (var i = 512; i < 1024; i++) Assert.True(float.IsNaN(result[i])); // 0xFFFFFFFF is a NaN
     }
 
     [Fact]
-    public void A_captured_graph_replays_its_copies()
+    public unsafe void A_captured_graph_replays_its_copies()
     {
         if (CudaTestEnvironment.NoDevice() is { } why) Assert.Skip(why);
         using var context = CudaContext.RetainPrimary(CudaDriver.Device(0));
@@ -88,13 +81,13 @@ public class CudaDriverBindingTests
         stream.Synchronize();
 
         stream.BeginCapture();
-        target.CopyFromAsync(source, 256, stream);
+        CudaDriver.CopyDeviceToDeviceAsync(target.Pointer, source.Pointer, 256, stream);
         using var graph = stream.EndCapture();
         using var exec = graph.Instantiate();
 
         target.FillBytesAsync(0, stream);
         exec.Launch(stream);
-        target.CopyToHostAsync(host, 256, stream);
+        CudaDriver.CopyDeviceToHostAsync((void*)host.Pointer, target.Pointer, 256, stream);
         stream.Synchronize();
         Assert.All(host.AsSpan<byte>().ToArray(), value => Assert.Equal(7, value));
     }

@@ -46,7 +46,6 @@ public class CudnnCublasDeviceTests
         var result = new float[4];
         y.CopyToHost<float>(result);
         Assert.Equal([-4f, -4f, -4f, -4f], result);
-        Assert.NotEmpty(CudnnConvolution.HeuristicForward(cudnn, xDesc, wDesc, conv, yDesc));
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.CommandLine;
-using StaticGraph.Cuda.Backend;
-using StaticGraph.Cuda.Native;
+using StaticGraph.Backend;
 using StaticGraph.Train.Bench;
 
 namespace StaticGraph.Train.Commands;
@@ -28,47 +27,19 @@ public static class DeviceCheckCommand
         return command;
     }
 
-    /// <summary>Writes the report to <paramref name="output"/>; returns 0 unless a GPU check failed.</summary>
+    /// <summary>
+    /// Writes the report to <paramref name="output"/>: what each backend found on this machine, then, for each usable
+    /// backend besides the CPU (the reference), the checks against the CPU and the benchmark. Returns 0 unless a check failed.
+    /// </summary>
     public static int Run(TextWriter output, int batch = 8, int size = 32, int benchSteps = 50, string python = "python3")
     {
-        var found = new Dictionary<string, bool>();
-        foreach (var (name, spec) in NativeLibraryResolver.Known)
+        ArgumentNullException.ThrowIfNull(output);
+        foreach (var provider in Backends.Providers)
+            foreach (var line in provider.Report()) output.WriteLine(line);
+        var unavailable = Backends.Find("cuda") is { } cuda ? cuda.Unavailable() : "its assembly is not beside the program";
+        if (unavailable is not null)
         {
-            if (NativeLibraryResolver.TryLoad(spec, out var loaded, out var error))
-            {
-                found[name] = true;
-                output.WriteLine($"{spec.Description,-12} {loaded.SoName} at {loaded.Location}{Version(name)}; chosen: {loaded.Choice}");
-                foreach (var note in loaded.Notes) output.WriteLine($"{"",-12} note: {note}");
-            }
-            else
-            {
-                found[name] = false;
-                output.WriteLine($"{spec.Description,-12} not found: {error.Message}");
-            }
-        }
-
-        if (found[NativeLibraryResolver.Driver])
-        {
-            try
-            {
-                CudaDriver.Init();
-                var count = CudaDriver.DeviceCount();
-                output.WriteLine($"cuInit: ok; {count} CUDA device(s)");
-                for (var i = 0; i < count; i++) output.WriteLine($"  device {i}: {CudaDriver.DeviceName(CudaDriver.Device(i))}");
-                if (count > 0 && found[NativeLibraryResolver.NvrtcName]) output.WriteLine($"kernels: {KernelTargetLine(CudaDriver.Device(0))}");
-            }
-            catch (CudaException e)
-            {
-                output.WriteLine($"cuInit: no usable GPU: {e.Message}");
-            }
-        }
-        else
-        {
-            output.WriteLine("cuInit: not attempted (no CUDA driver library)");
-        }
-        if (CudaBackend.Unavailable() is { } why)
-        {
-            output.WriteLine($"cuda backend: unavailable ({why}); training runs on the CPU backend");
+            output.WriteLine($"cuda backend: unavailable ({unavailable}); training runs on the CPU backend");
             return 0;
         }
 
@@ -116,50 +87,5 @@ public static class DeviceCheckCommand
             output.Flush();
         }
         return failed;
-    }
-
-    private static string KernelTargetLine(int device)
-    {
-        try
-        {
-            return KernelTarget.Choose(CudaDriver.ComputeCapability(device), Nvrtc.SupportedArchitectures(), Nvrtc.Version(), CudaDriver.DriverVersion()).Reason;
-        }
-        catch (Exception e) when (e is InvalidOperationException or NvrtcException or CudaException or EntryPointNotFoundException)
-        {
-            return "cannot be built: " + e.Message;
-        }
-    }
-
-    private static string Version(string name)
-    {
-        try
-        {
-            if (name == NativeLibraryResolver.Driver)
-            {
-                var v = CudaDriver.DriverVersion();
-                return $" (driver supports CUDA {v / 1000}.{v % 1000 / 10})";
-            }
-            if (name == NativeLibraryResolver.NvrtcName)
-            {
-                var (major, minor) = Nvrtc.Version();
-                return $" (NVRTC {major}.{minor})";
-            }
-            if (name == NativeLibraryResolver.CudnnName)
-            {
-                var (major, minor, patch) = Cudnn.Version();
-                var cudart = Cudnn.CudartVersion();
-                return $" (cuDNN {major}.{minor}.{patch}, built for CUDA {cudart / 1000}.{cudart % 1000 / 10})";
-            }
-            if (name == NativeLibraryResolver.CublasName)
-            {
-                var (major, minor, patch) = Cublas.Version();
-                return $" (cuBLAS {major}.{minor}.{patch})";
-            }
-        }
-        catch (Exception e) when (e is CudaException or NvrtcException or CudnnException or CublasException or DllNotFoundException or EntryPointNotFoundException)
-        {
-            return $" (version unavailable: {e.Message})";
-        }
-        return "";
     }
 }

@@ -21,14 +21,8 @@ public static class CpuKernelRegistry
         Scan(typeof(CpuKernelRegistry).Assembly);
         if (!Kernels.TryGetValue(opType, out var ctor))
             throw new NotSupportedException($"the CPU backend has no kernel for op '{args.Node.Op.Name}' ({opType.FullName}) of {args.Node}");
-        try
-        {
-            return (CpuKernel)ctor.Invoke([args]);
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            throw e.InnerException;
-        }
+        // A kernel's own exception (a shape it cannot handle, say) surfaces as it was thrown, with its stack.
+        return (CpuKernel)ctor.Invoke(BindingFlags.DoNotWrapExceptions, binder: null, [args], culture: null);
     }
 
     private static void Scan(Assembly assembly)

@@ -43,6 +43,13 @@ internal sealed unsafe class PlanEmulator : Executable
 
     public override long AllocatedBytes => _plan.ArenaBytes;
 
+    public override IReadOnlyDictionary<string, string> SaveState() => LossScale?.ToState() ?? new Dictionary<string, string>();
+
+    public override void RestoreState(IReadOnlyDictionary<string, string> state)
+    {
+        if (LossScale is { } scaler) LossScale = DynamicLossScale.FromState(state, scaler);
+    }
+
     protected override void WriteInput(Node input, ReadOnlySpan<byte> bytes) => bytes.CopyTo(new Span<byte>(Resolve(_plan.Addresses[input]), bytes.Length));
 
     protected override void RunStep(double? learningRate)
