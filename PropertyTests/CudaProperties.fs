@@ -122,17 +122,17 @@ let ``f32 gradients on CUDA agree with the CPU's within the f32 tolerance`` () =
     |> check 40
 
 /// A regularizer objective, a seed and a step: one training step of a small conv net under that objective.
-type private RegularizerCase = { Name: string; Options: RegularizerOptions; Seed: uint64; Step: int64 }
+type private RegularizerCase = { Name: string; Options: RegularizerSettings; Seed: uint64; Step: int64 }
 
 let private regularizerCase = gen {
     let! name, options =
-        Gen.elements [ "cutout", RegularizerOptions(Cutout = Nullable 4)
-                       "random-erasing", RegularizerOptions(RandomErasing = Nullable 0.5)
-                       "mixup", RegularizerOptions(Mixup = Nullable 1.0)
-                       "cutmix", RegularizerOptions(CutMix = Nullable 1.0)
-                       "ricap", RegularizerOptions(Ricap = Nullable 0.3)
-                       "dual-cutout", RegularizerOptions(DualCutout = Nullable 0.1, DualCutoutSize = 4)
-                       "label-smoothing", RegularizerOptions(LabelSmoothing = 0.1) ]
+        Gen.elements [ "cutout", RegularizerSettings.None.With("cutout", 4)
+                       "random-erasing", RegularizerSettings.None.With("random-erasing", 0.5)
+                       "mixup", RegularizerSettings.None.With("mixup", 1.0)
+                       "cutmix", RegularizerSettings.None.With("cutmix", 1.0)
+                       "ricap", RegularizerSettings.None.With("ricap", 0.3)
+                       "dual-cutout", RegularizerSettings.None.With("dual-cutout", 0.1, struct ("size", box 4))
+                       "label-smoothing", RegularizerSettings.None.With("label-smoothing", 0.1) ]
     let! s = seed
     let! step = Gen.choose (0, 100_000)
     return { Name = name; Options = options; Seed = s; Step = int64 step }
@@ -146,7 +146,7 @@ let ``every regularizer objective's training step on CUDA matches the CPU in f64
         let x = b.Input("image", DType.F64, 4, 3, 8, 8)
         let y = b.Input("label", DType.I32, 4)
         let model (h: Node) = b.Linear(b.GlobalAvgPool(b.Relu(b.BatchNorm(b.Conv2d(h, 6, 3, padding = 1)))), 5)
-        let loss, logits = TrainingObjectives.FromOptions(c.Options).Build(b, Func<Node, Node>(model), x, y, 5).ToTuple()
+        let loss, logits = RegularizerCatalog.Objective(c.Options).Build(b, Func<Node, Node>(model), x, y, 5).ToTuple()
         let program = Autodiff.Train(loss, Sgd(Momentum = 0.9, WeightDecay = 5e-4, Nesterov = true), Schedule.Constant 0.1, logits)
         let images = Array.init (4 * 3 * 8 * 8) (fun i -> sin (float i * 0.37))
         let labels = [| 0; 3; 4; 1 |]

@@ -39,3 +39,33 @@ public sealed class Cutout(int size = 16, bool inside = false, string name = "cu
     /// <inheritdoc/>
     public override string ToString() => $"cutout(size={Size}{(Inside ? ", inside" : "")})";
 }
+
+/// <summary>Cutout as users choose it: <c>cutout</c> with its square's <c>size</c> (<c>--cutout 16</c>) and <c>inside</c>.</summary>
+public sealed class CutoutDefinition : IBatchRegularizerDefinition
+{
+    /// <inheritdoc/>
+    public string Name => "cutout";
+
+    /// <inheritdoc/>
+    public string Summary => "Cutout (DeVries and Taylor 2017): a square of each image zeroed";
+
+    /// <inheritdoc/>
+    public IReadOnlyList<RegularizerParameter> Parameters { get; } =
+    [
+        RegularizerParameter.Integer("size", "the square's side (16 for CIFAR)", min: 1, primary: true),
+        RegularizerParameter.Flag("inside", "keep the square wholly inside the image"),
+    ];
+
+    /// <inheritdoc/>
+    public int Order => 20;
+
+    /// <inheritdoc/>
+    public string? ExclusiveGroup => null;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<(string Other, string Reason)> Excludes { get; } =
+        [("dual-cutout", "dual-cutout already cuts out both of its views; drop cutout (set dual-cutout's size instead)")];
+
+    /// <inheritdoc/>
+    public void AddTo(ObjectiveRecipe recipe, RegularizerArguments arguments) => recipe.Add(Order, new Cutout(arguments.Integer("size"), arguments.Flag("inside")));
+}

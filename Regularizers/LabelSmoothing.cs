@@ -27,3 +27,26 @@ public sealed class LabelSmoothing(double epsilon = 0.1) : IBatchRegularizer
     /// <inheritdoc/>
     public override string ToString() => $"label-smoothing(eps={Coefficients.Format(Epsilon)})";
 }
+
+/// <summary>Label smoothing of the cross-entropy as users choose it: <c>label-smoothing</c> with its <c>eps</c> (<c>--label-smoothing 0.1</c>).</summary>
+public sealed class LabelSmoothingDefinition : IBatchRegularizerDefinition
+{
+    /// <inheritdoc/>
+    public string Name => "label-smoothing";
+
+    /// <inheritdoc/>
+    public string Summary => "label smoothing (Szegedy et al. 2016) inside the cross-entropy: targets (1 - eps) one-hot + eps uniform";
+
+    /// <inheritdoc/>
+    public IReadOnlyList<RegularizerParameter> Parameters { get; } =
+        [RegularizerParameter.Number("eps", "the smoothing (0.1 is usual)", 0, 1, maxExclusive: true, primary: true)];
+
+    /// <inheritdoc/>
+    public int Order => 100;
+
+    /// <inheritdoc/>
+    public string? ExclusiveGroup => null;
+
+    /// <inheritdoc/>
+    public void AddTo(ObjectiveRecipe recipe, RegularizerArguments arguments) => recipe.LabelSmoothing = arguments.Number("eps");
+}

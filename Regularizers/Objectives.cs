@@ -157,3 +157,34 @@ internal static class Objective
     public static Node TargetsFor(GraphBuilder b, Node targets, Node logits) =>
         targets.DType == DType.I32 ? targets : b.Cast(targets, logits.DType);
 }
+
+/// <summary>Dual-Cutout as users choose it: <c>dual-cutout</c> with its consistency weight <c>alpha</c>, the squares' <c>size</c> and <c>inside</c>.</summary>
+public sealed class DualCutoutDefinition : IBatchRegularizerDefinition
+{
+    /// <inheritdoc/>
+    public string Name => "dual-cutout";
+
+    /// <inheritdoc/>
+    public string Summary => "Dual-Cutout (Kawaguchi et al. 2018): two Cutout views per image and a consistency term between their predictions";
+
+    /// <inheritdoc/>
+    public IReadOnlyList<RegularizerParameter> Parameters { get; } =
+    [
+        RegularizerParameter.Number("alpha", "the consistency weight (0.1 in hysts' runs)", 0, double.PositiveInfinity, primary: true),
+        RegularizerParameter.Integer("size", "the squares' side", min: 1, @default: 16),
+        RegularizerParameter.Flag("inside", "keep the squares wholly inside the image"),
+    ];
+
+    /// <inheritdoc/>
+    public int Order => 40;
+
+    /// <inheritdoc/>
+    public string? ExclusiveGroup => BatchMixing.Group;
+
+    /// <inheritdoc/>
+    public void AddTo(ObjectiveRecipe recipe, RegularizerArguments arguments)
+    {
+        var (alpha, size, inside) = (arguments.Number("alpha"), arguments.Integer("size"), arguments.Flag("inside"));
+        recipe.UseObjective((before, labelSmoothing) => new DualCutoutObjective(alpha, size, inside, labelSmoothing, before));
+    }
+}

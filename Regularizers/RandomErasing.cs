@@ -81,3 +81,26 @@ public sealed class RandomErasing(double p = 0.5, double areaMin = 0.02, double 
     public override string ToString() =>
         $"random-erasing(p={Coefficients.Format(Probability)}, area=[{Coefficients.Format(AreaMin)}, {Coefficients.Format(AreaMax)}], min-aspect={Coefficients.Format(MinAspect)}, attempts={MaxAttempts}, fill={Fill.ToString().ToLowerInvariant()})";
 }
+
+/// <summary>Random Erasing as users choose it: <c>random-erasing</c> with its probability <c>p</c> (<c>--random-erasing 0.5</c>).</summary>
+public sealed class RandomErasingDefinition : IBatchRegularizerDefinition
+{
+    /// <inheritdoc/>
+    public string Name => "random-erasing";
+
+    /// <inheritdoc/>
+    public string Summary => "Random Erasing (Zhong et al. 2017): a random rectangle of each image, with probability p, filled with noise";
+
+    /// <inheritdoc/>
+    public IReadOnlyList<RegularizerParameter> Parameters { get; } =
+        [RegularizerParameter.Number("p", "the probability of erasing an image (0.5 in the paper)", 0, 1, primary: true)];
+
+    /// <inheritdoc/>
+    public int Order => 10;
+
+    /// <inheritdoc/>
+    public string? ExclusiveGroup => null;
+
+    /// <inheritdoc/>
+    public void AddTo(ObjectiveRecipe recipe, RegularizerArguments arguments) => recipe.Add(Order, new RandomErasing(arguments.Number("p")));
+}

@@ -131,3 +131,39 @@ public static class ShakeShake
         return b.ModeSelect(training, inference);
     }
 }
+
+/// <summary>
+/// Shake-Shake's modes as users choose them: <c>shake</c> with <c>forward</c>, <c>backward</c> and <c>image</c>
+/// (<c>--shake-forward even</c>, <c>--shake-image false</c>); read by the shake-shake models.
+/// </summary>
+public sealed class ShakeShakeDefinition : IModelRegularizerDefinition
+{
+    /// <summary>Its name.</summary>
+    public const string Key = "shake";
+
+    /// <inheritdoc/>
+    public string Name => Key;
+
+    /// <inheritdoc/>
+    public string Summary => "Shake-Shake (Gastaldi 2017): the two residual branches mixed by random coefficients, forward and backward";
+
+    /// <inheritdoc/>
+    public IReadOnlyList<RegularizerParameter> Parameters { get; } =
+    [
+        RegularizerParameter.Choice("forward", "the forward coefficient", "shake", "shake", "even"),
+        RegularizerParameter.Choice("backward", "the backward coefficient", "shake", "shake", "even", "keep"),
+        RegularizerParameter.Flag("image", "a coefficient per image (true) or per batch (false)", @default: true),
+    ];
+
+    /// <inheritdoc/>
+    public void Check(RegularizerArguments arguments) => Options(arguments).Validate();
+
+    /// <summary>The modes <paramref name="settings"/> ask for, or null for the model's default.</summary>
+    public static ShakeOptions? Options(RegularizerSettings settings) =>
+        settings?.Arguments(Key) is { } a ? Options(a) : null;
+
+    private static ShakeOptions Options(RegularizerArguments a) => new(
+        Enum.Parse<ShakeMode>(a.Choice("forward"), ignoreCase: true),
+        Enum.Parse<ShakeMode>(a.Choice("backward"), ignoreCase: true),
+        a.Flag("image") ? ShakeLevel.Image : ShakeLevel.Batch);
+}

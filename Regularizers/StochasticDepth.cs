@@ -34,3 +34,23 @@ public static class StochasticDepth
     public static double LinearSurvival(int blockIndex, int blockCount, double finalProbability = 0.5) =>
         Coefficients.LinearSurvival(blockIndex, blockCount, finalProbability, "stochastic depth linear survival");
 }
+
+/// <summary>StochasticDepth as users choose it: <c>stochastic-depth</c> with its <c>survival</c> (<c>--stochastic-depth VALUE</c>); read by the models that have a place for it.</summary>
+public sealed class StochasticDepthDefinition : IModelRegularizerDefinition
+{
+    /// <summary>Its name.</summary>
+    public const string Key = "stochastic-depth";
+
+    /// <inheritdoc/>
+    public string Name => Key;
+
+    /// <inheritdoc/>
+    public string Summary => "stochastic depth (Huang et al. 2016): residual branches dropped per image, deeper ones more often";
+
+    /// <inheritdoc/>
+    public IReadOnlyList<RegularizerParameter> Parameters { get; } =
+        [RegularizerParameter.Number("survival", "the final block's survival p_L (0.5 in the paper)", 0, 1, primary: true)];
+
+    /// <summary>The value <paramref name="settings"/> ask for, or null when stochastic-depth is off.</summary>
+    public static double? FinalSurvival(RegularizerSettings settings) => settings?.Arguments(Key)?.Number("survival");
+}

@@ -99,14 +99,14 @@ public class ObjectiveTests
     [Fact]
     public void Options_build_the_objective_in_hysts_order()
     {
-        var objective = TrainingObjectives.FromOptions(new RegularizerOptions { Cutout = 8, RandomErasing = 0.5, Mixup = 1, LabelSmoothing = 0.1 });
+        var objective = RegularizerCatalog.Objective(RegularizerSettings.None.With("cutout", 8).With("random-erasing", 0.5).With("mixup", 1).With("label-smoothing", 0.1));
         var ce = Assert.IsType<CrossEntropyObjective>(objective);
         Assert.Collection(ce.Regularizers, r => Assert.IsType<RandomErasing>(r), r => Assert.Equal(8, Assert.IsType<Cutout>(r).Size), r => Assert.IsType<Mixup>(r));
         Assert.Equal(0.1, ce.LabelSmoothing);
         Assert.Contains("cutout(size=8)", objective.ToString());
-        var dual = Assert.IsType<DualCutoutObjective>(TrainingObjectives.FromOptions(new RegularizerOptions { DualCutout = 0.1, DualCutoutSize = 12 }));
+        var dual = Assert.IsType<DualCutoutObjective>(RegularizerCatalog.Objective(RegularizerSettings.None.With("dual-cutout", 0.1, ("size", 12))));
         Assert.Equal((0.1, 12), (dual.Alpha, dual.Size));
-        Assert.Empty(Assert.IsType<CrossEntropyObjective>(TrainingObjectives.FromOptions(new RegularizerOptions())).Regularizers);
+        Assert.Empty(Assert.IsType<CrossEntropyObjective>(RegularizerCatalog.Objective(RegularizerSettings.None)).Regularizers);
     }
 
     [Theory]
@@ -114,22 +114,30 @@ public class ObjectiveTests
     [InlineData("mixup+cutmix+ricap", "mixup and cutmix and ricap cannot be combined")]
     [InlineData("ricap+dual", "ricap and dual-cutout cannot be combined")]
     [InlineData("cutout+dual", "cutout and dual-cutout cannot be combined")]
-    [InlineData("smoothing", "label smoothing: eps must be in [0, 1)")]
-    [InlineData("mixup0", "mixup: alpha must be positive")]
-    [InlineData("cutout0", "cutout: the square's side must be at least 1")]
+    [InlineData("smoothing", "label-smoothing: eps must be a number in [0, 1), got '1'")]
+    [InlineData("mixup0", "mixup: alpha must be a number > 0, got '0'")]
+    [InlineData("cutout0", "cutout: size must be an integer >= 1, got '0'")]
+    [InlineData("unknown", "unknown regularizer 'cutot'; known: cutout, random-erasing")]
+    [InlineData("parameter", "cutout has no parameter 'side' (its parameters: size, inside)")]
+    [InlineData("shake", "shake: forward must be shake or even, got 'keep'")]
     public void Options_that_make_no_sense_are_refused_clearly(string kind, string message)
     {
-        var options = kind switch
+        var none = RegularizerSettings.None;
+        Func<RegularizerSettings> options = kind switch
         {
-            "mixup+cutmix" => new RegularizerOptions { Mixup = 1, CutMix = 1 },
-            "mixup+cutmix+ricap" => new RegularizerOptions { Mixup = 1, CutMix = 1, Ricap = 0.3 },
-            "ricap+dual" => new RegularizerOptions { Ricap = 0.3, DualCutout = 0.1 },
-            "cutout+dual" => new RegularizerOptions { Cutout = 16, DualCutout = 0.1 },
-            "smoothing" => new RegularizerOptions { LabelSmoothing = 1 },
-            "mixup0" => new RegularizerOptions { Mixup = 0 },
-            _ => new RegularizerOptions { Cutout = 0 },
+            "mixup+cutmix" => () => none.With("mixup", 1).With("cutmix", 1),
+            "mixup+cutmix+ricap" => () => none.With("mixup", 1).With("cutmix", 1).With("ricap", 0.3),
+            "ricap+dual" => () => none.With("ricap", 0.3).With("dual-cutout", 0.1),
+            "cutout+dual" => () => none.With("cutout", 16).With("dual-cutout", 0.1),
+            "smoothing" => () => none.With("label-smoothing", 1),
+            "mixup0" => () => none.With("mixup", 0),
+            "unknown" => () => none.With("cutot", 16),
+            "parameter" => () => none.With("cutout", null, ("side", 16)),
+            // Keep reuses the forward coefficient backward: it is no forward mode.
+            "shake" => () => none.With("shake", null, ("forward", "keep")),
+            _ => () => none.With("cutout", 0),
         };
-        Assert.Contains(message, Assert.Throws<ArgumentException>(() => TrainingObjectives.FromOptions(options)).Message);
+        Assert.Contains(message, Assert.Throws<ArgumentException>(() => RegularizerCatalog.Objective(options())).Message);
     }
 
     public static TheoryData<string> OptionSets => new(["plain", "cutout+erasing+mixup", "cutmix+smoothing", "ricap", "dual-cutout"]);
@@ -138,18 +146,19 @@ public class ObjectiveTests
     [MemberData(nameof(OptionSets))]
     public void Every_objective_trains_a_resnet_in_f32_and_evaluates_without_draws(string kind)
     {
+        var none = RegularizerSettings.None;
         var options = kind switch
         {
-            "plain" => new RegularizerOptions(),
-            "cutout+erasing+mixup" => new RegularizerOptions { Cutout = 4, RandomErasing = 0.5, Mixup = 1 },
-            "cutmix+smoothing" => new RegularizerOptions { CutMix = 1, LabelSmoothing = 0.1 },
-            "ricap" => new RegularizerOptions { Ricap = 0.3 },
-            _ => new RegularizerOptions { DualCutout = 0.1, DualCutoutSize = 4 },
+            "plain" => none,
+            "cutout+erasing+mixup" => none.With("cutout", 4).With("random-erasing", 0.5).With("mixup", 1),
+            "cutmix+smoothing" => none.With("cutmix", 1).With("label-smoothing", 0.1),
+            "ricap" => none.With("ricap", 0.3),
+            _ => none.With("dual-cutout", 0.1, ("size", 4)),
         };
         var b = new GraphBuilder(DType.F32);
         var images = b.Input("image", DType.F32, 4, 1, 8, 8);
         var labels = b.Input("label", DType.I32, 4);
-        var (loss, logits) = TrainingObjectives.FromOptions(options).Build(b,
+        var (loss, logits) = RegularizerCatalog.Objective(options).Build(b,
             x => StaticGraph.Models.ResNetPreact.Build(b, x, 3, new StaticGraph.Models.ResNetPreactOptions(Depth: 8, BaseChannels: 4)), images, labels, 3);
         var program = Autodiff.Train(loss, new Sgd(), Schedule.Constant(0.05), logits);
         using var training = StaticGraph.Backend.Cpu.CpuBackend.Instance.Compile(program, new StaticGraph.Backend.CompileOptions(Seed: 1, Threads: 2));

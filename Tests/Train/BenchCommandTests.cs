@@ -55,7 +55,7 @@ public class BenchCommandTests
         Assert.Equal(["rp20", "ss26_2x32d", "ss26_2x96d"], workloads.Select(w => w.Name));
         var ss = workloads[1];
         Assert.Equal(("shake-shake-26-2x32d", 3, 32), (ss.Model, ss.Channels, ss.Size));
-        Assert.Equal("Shake-Shake-Image", ss.Variant.Shake!.Name);
+        Assert.Equal("Shake-Shake-Image", StaticGraph.Regularizers.ShakeShakeDefinition.Options(ss.Variant)!.Name);
         Assert.Equal(["--model", "ss26", "--width", "32", "--channels", "3", "--size", "32"], ss.PeerArguments);
         Assert.Equal(["--model", "rp20", "--channels", "1", "--size", "28"], BenchWorkloads.Get("rp20").PeerArguments);
     }

@@ -1,4 +1,5 @@
 using StaticGraph.Models;
+using StaticGraph.Regularizers;
 
 namespace StaticGraph.Train.Bench;
 
@@ -8,13 +9,13 @@ namespace StaticGraph.Train.Bench;
 /// every line the bench prints for it, so that figures from different runs and machines can be matched by name.
 /// </summary>
 /// <param name="Name">The workload's name on the command line and in the output (e.g. <c>ss26_2x32d</c>).</param>
-/// <param name="Model">The zoo name (<see cref="ModelZoo.Get(string, ModelVariant)"/>).</param>
+/// <param name="Model">The zoo name (<see cref="ModelZoo.Get(string, RegularizerSettings)"/>).</param>
 /// <param name="Variant">The regularizers the model is built with.</param>
 /// <param name="Channels">Channels of the images.</param>
 /// <param name="Size">Height and width of the images.</param>
 /// <param name="PeerModel">The peer's <c>--model</c>.</param>
 /// <param name="PeerWidth">The peer's <c>--width</c> (shake-shake's d), or null where the model has none.</param>
-public sealed record BenchWorkload(string Name, string Model, ModelVariant Variant, int Channels, int Size, string PeerModel, int? PeerWidth)
+public sealed record BenchWorkload(string Name, string Model, RegularizerSettings Variant, int Channels, int Size, string PeerModel, int? PeerWidth)
 {
     /// <summary>Classes of the random labels (the ten of CIFAR-10 and Fashion-MNIST).</summary>
     public const int Classes = 10;

@@ -1,4 +1,3 @@
-using StaticGraph.Models;
 using StaticGraph.Regularizers;
 
 namespace StaticGraph.Train.Bench;
@@ -10,13 +9,13 @@ namespace StaticGraph.Train.Bench;
 public static class BenchWorkloads
 {
     /// <summary>Shake-Shake-Image: shake forward, shake backward, one coefficient pair per image (the paper's CIFAR-10 choice).</summary>
-    private static readonly ModelVariant ShakeShakeImage = new(Shake: ShakeOptions.Parse("S-S-I"));
+    private static readonly RegularizerSettings ShakeShakeImage = RegularizerSettings.None.With(ShakeShakeDefinition.Key, null, ("forward", "shake"), ("backward", "shake"), ("image", true));
 
     /// <summary>Every workload, in the order the help lists them.</summary>
     public static IReadOnlyList<BenchWorkload> All { get; } =
     [
-        new("rp20", "resnet-preact-20", ModelVariant.Default, 1, 28, "rp20", null),
-        new("rp20c3", "resnet-preact-20", ModelVariant.Default, 3, 32, "rp20", null),
+        new("rp20", "resnet-preact-20", RegularizerSettings.None, 1, 28, "rp20", null),
+        new("rp20c3", "resnet-preact-20", RegularizerSettings.None, 3, 32, "rp20", null),
         new("ss26_2x32d", "shake-shake-26-2x32d", ShakeShakeImage, 3, 32, "ss26", 32),
         new("ss26_2x96d", "shake-shake-26-2x96d", ShakeShakeImage, 3, 32, "ss26", 96),
     ];

@@ -33,28 +33,14 @@ public static class TrainCommand
         var precision = new Option<string>("--precision") { Description = "f32, or on the GPU tf32, bf16 or fp16 for convolutions and matrix products (f32 master weights)", DefaultValueFactory = _ => d.Precision };
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder holding the data set files" };
         var noAugment = new Option<bool>("--no-augment") { Description = "Disable pad-4 random crop and horizontal flip" };
-        var smoothing = new Option<double>("--label-smoothing") { Description = "Label smoothing epsilon (0.1 in the literature)" };
-        var cutout = new Option<int?>("--cutout") { Description = "Cutout with this square side (16 for CIFAR)" };
-        var cutoutInside = new Option<bool>("--cutout-inside") { Description = "Keep the cutout square inside the image" };
-        var erasing = new Option<double?>("--random-erasing") { Description = "Random Erasing with this probability (0.5 in the literature)" };
-        var mixup = new Option<double?>("--mixup") { Description = "Mixup with Beta(alpha, alpha) (alpha 1)" };
-        var cutmix = new Option<double?>("--cutmix") { Description = "CutMix with Beta(alpha, alpha) (alpha 1)" };
-        var ricap = new Option<double?>("--ricap") { Description = "RICAP with Beta(beta, beta) (beta 0.3)" };
-        var dualCutout = new Option<double?>("--dual-cutout") { Description = "Dual-Cutout with this consistency weight (0.1)" };
-        var shakeForward = new Option<string?>("--shake-forward") { Description = "Shake-Shake forward coefficient: shake or even" };
-        var shakeBackward = new Option<string?>("--shake-backward") { Description = "Shake-Shake backward coefficient: shake, even or keep" };
-        var shakeImage = new Option<bool?>("--shake-image") { Description = "Shake-Shake coefficients per image (true) or per batch (false)" };
-        var shakeDrop = new Option<double?>("--shakedrop") { Description = "ShakeDrop final survival p_L (0.5)" };
-        var stochasticDepth = new Option<double?>("--stochastic-depth") { Description = "Stochastic depth final survival p_L (0.5)" };
-        var dropActivation = new Option<double?>("--drop-activation") { Description = "Drop-Activation drop probability (0.05)" };
-        var dropout = new Option<double?>("--dropout") { Description = "Dropout between a wide block's convolutions" };
+        var regularizers = new RegularizerFlags();
         var resume = new Option<string?>("--resume") { Description = "Continue the run whose output folder this is (its checkpoint holds the options)" };
         var command = new Command("train", "Train a model")
         {
             dataset, model, epochs, batch, lr, schedule, warmup, momentum, wd, noNesterov, noDecayBn, seed, outDir,
-            trainLimit, testLimit, threads, device, precision, dataDir, noAugment, smoothing, resume, cutout, cutoutInside, erasing, mixup, cutmix,
-            ricap, dualCutout, shakeForward, shakeBackward, shakeImage, shakeDrop, stochasticDepth, dropActivation, dropout,
+            trainLimit, testLimit, threads, device, precision, dataDir, noAugment, resume,
         };
+        foreach (var option in regularizers.Options) command.Options.Add(option);
         command.SetAction(r => CommandErrors.Guard(() =>
         {
             TrainOptions options = new()
@@ -79,20 +65,7 @@ public static class TrainCommand
                 Precision = r.GetValue(precision)!,
                 DataDir = r.GetValue(dataDir),
                 Augment = !r.GetValue(noAugment),
-                Regularizers = new RegularizerOptions
-                {
-                    Cutout = r.GetValue(cutout),
-                    CutoutInside = r.GetValue(cutoutInside),
-                    RandomErasing = r.GetValue(erasing),
-                    Mixup = r.GetValue(mixup),
-                    CutMix = r.GetValue(cutmix),
-                    Ricap = r.GetValue(ricap),
-                    DualCutout = r.GetValue(dualCutout),
-                    LabelSmoothing = r.GetValue(smoothing),
-                },
-                Variant = new ModelVariant(
-                    ShakeOptionsFrom(r.GetValue(shakeForward), r.GetValue(shakeBackward), r.GetValue(shakeImage)),
-                    r.GetValue(shakeDrop), r.GetValue(stochasticDepth), r.GetValue(dropActivation), r.GetValue(dropout)),
+                Regularizers = regularizers.Read(r),
             };
             if (r.GetValue(resume) is { } dir)
             {
@@ -101,8 +74,8 @@ public static class TrainCommand
             }
             if (options.Lr <= 0) throw new ArgumentException($"--lr must be positive, got {options.Lr}");
             // Fail on nonsense combinations before loading any data.
-            TrainingObjectives.FromOptions(options.Regularizers);
-            ModelZoo.Get(options.Model, options.Variant);
+            RegularizerCatalog.Check(options.Regularizers);
+            ModelZoo.Get(options.Model, options.Regularizers);
             if (!DeviceChoice.Names.Contains(options.Device) || options.Precision != "f32") DeviceChoice.Resolve(options.Device, null, options.Precision);
             using var stop = StopSignals.Install();
             var result = ConsoleProgress.Run(progress => new Trainer(options, progress).Run(r.GetValue(resume) is not null, stop.Token));
@@ -117,21 +90,6 @@ public static class TrainCommand
         }));
         return command;
     }
-
-    private static ShakeOptions? ShakeOptionsFrom(string? forward, string? backward, bool? perImage)
-    {
-        if (forward is null && backward is null && perImage is null) return null;
-        var options = new ShakeOptions(
-            forward is null ? ShakeMode.Shake : ParseMode(forward, "--shake-forward"),
-            backward is null ? ShakeMode.Shake : ParseMode(backward, "--shake-backward"),
-            perImage ?? true ? ShakeLevel.Image : ShakeLevel.Batch);
-        options.Validate();
-        return options;
-    }
-
-    private static ShakeMode ParseMode(string value, string option) =>
-        Enum.TryParse<ShakeMode>(value, ignoreCase: true, out var mode) && Enum.IsDefined(mode) ? mode
-            : throw new ArgumentException($"{option} must be shake, even or keep, got '{value}'");
 
     private static int Positive(int v, string name) => v > 0 ? v : throw new ArgumentException($"{name} must be positive, got {v}");
 

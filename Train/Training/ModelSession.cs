@@ -41,9 +41,9 @@ public sealed class ModelSession : IDisposable
 
     /// <summary>The session a training run with <paramref name="o"/> uses on images like <paramref name="data"/>'s.</summary>
     public static ModelSession ForRun(TrainOptions o, StaticGraph.Data.ImageDataset data, int stepsPerEpoch) =>
-        new(ModelZoo.Get(o.Model, o.Variant), o.BatchSize, data.Channels, data.Height, data.Width, data.ClassCount,
+        new(ModelZoo.Get(o.Model, o.Regularizers), o.BatchSize, data.Channels, data.Height, data.Width, data.ClassCount,
             new Sgd(o.Momentum, o.WeightDecay, o.Nesterov, o.NoDecayOnNormAndBias), ScheduleFactory.Create(o, stepsPerEpoch),
-            o.Seed, o.Threads, TrainingObjectives.FromOptions(o.Regularizers), DeviceChoice.Resolve(o.Device, Console.Error, o.Precision));
+            o.Seed, o.Threads, RegularizerCatalog.Objective(o.Regularizers), DeviceChoice.Resolve(o.Device, Console.Error, o.Precision));
 
     /// <summary>The backend both executables run on.</summary>
     public IBackend Backend { get; }

@@ -1,4 +1,3 @@
-using StaticGraph.Models;
 using StaticGraph.Regularizers;
 
 namespace StaticGraph.Train.Training;
@@ -66,9 +65,9 @@ public sealed record TrainOptions
     /// <summary>Pad-4 random crop and horizontal flip.</summary>
     public bool Augment { get; init; } = true;
 
-    /// <summary>Batch regularizers and label smoothing (the training objective).</summary>
-    public RegularizerOptions Regularizers { get; init; } = new();
-
-    /// <summary>Regularizers inside the model (shake, ShakeDrop, stochastic depth...).</summary>
-    public ModelVariant Variant { get; init; } = ModelVariant.Default;
+    /// <summary>
+    /// The regularizers by name (<see cref="RegularizerCatalog"/>): those of the batch and the loss make the training
+    /// objective, those of the model (shake, ShakeDrop, stochastic depth...) go to the model.
+    /// </summary>
+    public RegularizerSettings Regularizers { get; init; } = RegularizerSettings.None;
 }
