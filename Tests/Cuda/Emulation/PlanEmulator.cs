@@ -19,8 +19,9 @@ internal sealed unsafe class PlanEmulator : Executable
     private readonly VariableStore _variables;
     private readonly HostKernelLibrary _kernels;
     private readonly Dictionary<CudaCommand, KernelArgBlock> _blocks = [];
+    private readonly bool _sharesVariables;
 
-    public PlanEmulator(CudaPlan plan, ulong seed)
+    public PlanEmulator(CudaPlan plan, ulong seed, PlanEmulator? shareVariablesWith = null)
         : base(plan.Program)
     {
         _plan = plan;
@@ -28,7 +29,8 @@ internal sealed unsafe class PlanEmulator : Executable
         _arena = (byte*)NativeMemory.AlignedAlloc((nuint)Math.Max(plan.ArenaBytes, 64), CudaPlan.Alignment);
         // Poison the arena, so that a kernel reading memory nobody wrote shows up as NaN rather than as a lucky zero.
         new Span<byte>(_arena, (int)plan.ArenaBytes).Fill(0xFF);
-        _variables = new VariableStore(seed);
+        _variables = shareVariablesWith?._variables ?? new VariableStore(seed);
+        _sharesVariables = shareVariablesWith is not null;
         foreach (var v in plan.Variables) _variables.Get(v);
         foreach (var c in plan.Constants) c.Bytes.CopyTo(new Span<byte>(Resolve(c.Address), c.Bytes.Length));
         foreach (var command in plan.Commands.OfType<LaunchCommand>().Concat(plan.Guards).Concat(plan.Updates)) _blocks[command] = new KernelArgBlock(command.Args, a => (ulong)Resolve(a));
@@ -89,7 +91,7 @@ internal sealed unsafe class PlanEmulator : Executable
     {
         foreach (var b in _blocks.Values) b.Dispose();
         NativeMemory.AlignedFree(_arena);
-        _variables.Dispose();
+        if (!_sharesVariables) _variables.Dispose();
     }
 
     private byte* Resolve(DeviceAddress a)
