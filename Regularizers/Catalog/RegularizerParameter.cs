@@ -57,7 +57,11 @@ public sealed record RegularizerParameter(string Name, ParameterKind Kind, strin
         bool primary = false, double? @default = null) =>
         new(name, ParameterKind.Number, description)
         {
-            Min = min, Max = max, MinExclusive = minExclusive, MaxExclusive = maxExclusive, Primary = primary,
+            Min = min,
+            Max = max,
+            MinExclusive = minExclusive,
+            MaxExclusive = maxExclusive,
+            Primary = primary,
             Default = @default?.ToString("R", CultureInfo.InvariantCulture),
         };
 
