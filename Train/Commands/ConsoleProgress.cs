@@ -60,6 +60,19 @@ public static class ConsoleProgress
         public void Evaluating() => Console.WriteLine($"epoch {_epoch} evaluating");
 
         public void EpochDone(EpochMetrics m) =>
-            Console.WriteLine($"epoch {m.Epoch} train_loss {m.TrainLoss:F4} train_acc {m.TrainAcc * 100:F2}% test_loss {m.TestLoss:F4} test_acc {m.TestAcc * 100:F2}% lr {m.Lr:G4} {m.Seconds:F1} s");
+            Console.WriteLine($"epoch {m.Epoch} train_loss {m.TrainLoss:F4} train_acc {m.TrainAcc * 100:F2}% test_loss {m.TestLoss:F4} test_acc {m.TestAcc * 100:F2}% lr {m.Lr:G4} {m.Seconds:F1} s rss {ResidentMib()} MiB");
+    }
+
+    /// <summary>The process's resident set in MiB (Linux; "?" elsewhere): a run whose memory grows shows it here.</summary>
+    private static string ResidentMib()
+    {
+        try
+        {
+            return (StaticGraph.Train.Bench.ResidentMemory.CurrentKib() / 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (ArgumentException)
+        {
+            return "?";
+        }
     }
 }

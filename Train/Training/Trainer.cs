@@ -113,10 +113,24 @@ public sealed class Trainer(TrainOptions options, ITrainingProgress progress)
             MetricsFile.Write(metricsPath, history);
             Save(checkpointPath, step, session, epoch + 1, new EpochSums(0, 0, 0, 0));
             CurvesPlot.Write(Path.Combine(options.OutDir, "curves.png"), history);
+            ReleaseEpochGarbage();
             progress.EpochDone(metrics);
             if (stop.IsCancellationRequested && epoch + 1 < options.Epochs) return new TrainResult(history, Stopped: true);
         }
         return new TrainResult(history, Stopped: false);
+    }
+
+    /// <summary>
+    /// Each epoch's end leaves garbage (the evaluation's batches, the checkpoint's bytes, the plot) that the collector,
+    /// left alone, lets the heap grow by rather than reclaim: about 10 MiB of resident memory per epoch of Fashion-MNIST, 16
+    /// GiB over the 1800 epochs of a Shake-Shake run. Nothing of the step is live between epochs, so one full compacting
+    /// collection there (tens of milliseconds against an epoch's tens of seconds) keeps the process at a constant size.
+    /// </summary>
+    private static void ReleaseEpochGarbage()
+    {
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
     }
 
     /// <summary>
