@@ -14,6 +14,7 @@ public static class EntryPoint
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(RecipesCommand.Create());
+        root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DeviceCheckCommand.Create());
         return root.Parse(args).Invoke();

@@ -17,7 +17,7 @@ public static class CommandErrors
         }
         catch (Exception e) when (e is ArgumentException or DatasetNotFoundException or DataFormatException
                                       or GraphBuildException or CheckpointException or TrainingDivergedException
-                                      or IOException or UnauthorizedAccessException or OnnxExportException)
+                                      or IOException or UnauthorizedAccessException or OnnxExportException or FetchException)
         {
             Console.Error.WriteLine("error: " + e.Message);
             return 2;
