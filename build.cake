@@ -75,7 +75,7 @@ Task("Examples").IsDependentOn("Pack").Does(() =>
         Run($"tool install --tool-path \"{tool}\" --add-source \"{packages}\" StaticGraph.Cli --version {version}", root);
         var recipes = StartProcess(System.IO.Path.Combine(tool, "sgtrain"), new ProcessSettings { Arguments = "recipes --names", RedirectStandardOutput = true }, out var names);
         if (recipes != 0 || !names.Any()) throw new Exception("the installed sgtrain tool did not list its recipes");
-        Information($"sgtrain installed from StaticGraph.Cli {version} lists its recipes, starting with {names.First()}");
+        Information($"sgtrain installed from StaticGraph.Cli {version} runs: `sgtrain recipes --names` exited with 0");
     }
     finally
     {

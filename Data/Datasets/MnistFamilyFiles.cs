@@ -48,6 +48,6 @@ internal sealed record MnistFamilyFiles(string TrainImages, string TrainLabels, 
 
     private static string HowToGetIt(MnistFamilySpec spec) =>
         spec.DebianPackage is { } package
-            ? $"install it with `apt-get install {package}` (Debian), download it with `sgtrain data fetch {spec.FetchName}`, or pass --data-dir with the four IDX files"
-            : $"download it with `sgtrain data fetch {spec.FetchName}` or pass --data-dir with the four IDX files (" + string.Join(", ", BaseNames) + ", each optionally .gz)";
+            ? $"Install it with `apt-get install {package}` (Debian), download it with `sgtrain data fetch {spec.FetchName}`, or pass --data-dir with the four IDX files"
+            : $"Download it with `sgtrain data fetch {spec.FetchName}` or pass --data-dir with the four IDX files (" + string.Join(", ", BaseNames) + ", each optionally .gz)";
 }

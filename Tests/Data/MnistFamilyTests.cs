@@ -69,7 +69,7 @@ public class MnistFamilyTests
         Assert.Contains("t10k-labels-idx1-ubyte[.gz]", error.Message);
         Assert.DoesNotContain("missing train-images", error.Message);
         Assert.DoesNotContain("--data-dir (not given)", error.Message);
-        Assert.Contains("install it with `apt-get install dataset-fashion-mnist` (Debian), download it with `sgtrain data fetch fashion-mnist`, or pass --data-dir with the four IDX files", error.Message);
+        Assert.Contains("Install it with `apt-get install dataset-fashion-mnist` (Debian), download it with `sgtrain data fetch fashion-mnist`, or pass --data-dir with the four IDX files", error.Message);
     }
 
     [Fact]
