@@ -77,7 +77,7 @@ public sealed class Trainer(TrainOptions options, ITrainingProgress progress)
         }
         MetricsFile.Write(metricsPath, history);
 
-        var augment = options.Augment ? AugmentOptions.Training : AugmentOptions.Evaluation;
+        var augment = options.TrainingAugmentation();
         using var deviceImages = session.Training is CudaExecutable
             ? new DeviceImageSet(train.Pixels, train.Labels, train.Channels, train.Height, train.Width,
                 BatchAssembler.ConversionTables(train, augment.Normalize), batch)
