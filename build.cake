@@ -1,4 +1,4 @@
-// Build, test, benchmark and train targets. `dotnet cake` runs Test.
+// Build, pack, test, benchmark and train targets. `dotnet cake` runs Test (which packs and builds the README's examples).
 var target = Argument("target", "Test");
 var configuration = Argument("configuration", "Release");
 
@@ -13,7 +13,77 @@ Task("Format").Does(() =>
     if (exit != 0) throw new Exception("dotnet format found files to fix: run `dotnet format Graph.sln`.");
 });
 
-Task("Test").IsDependentOn("Build").IsDependentOn("Format").Does(() =>
+Task("Pack").IsDependentOn("Build").Does(() =>
+{
+    // Every packable project (the six libraries and the sgtrain tool) at the version of Directory.Build.props.
+    var output = "artifacts/packages";
+    if (DirectoryExists(output)) DeleteDirectory(output, new DeleteDirectorySettings { Recursive = true, Force = true });
+    DotNetPack("Graph.sln", new DotNetPackSettings { Configuration = configuration, NoBuild = true, OutputDirectory = output });
+    foreach (var package in GetFiles($"{output}/*.nupkg")) Information($"{package.GetFilename()}: {new System.IO.FileInfo(package.FullPath).Length / 1024} KiB");
+});
+
+Task("Examples").IsDependentOn("Pack").Does(() =>
+{
+    // The README's two programs, exactly as written there, in fresh console apps that know the packages only through
+    // a local package source (the machine's configured sources stay, for the packages' own dependencies), with a
+    // package cache of their own so a stale copy of this version cannot stand in. Each must print a finite loss.
+    var readme = System.IO.File.ReadAllText("README.md").Replace("\r\n", "\n");
+    string Block(string language)
+    {
+        var blocks = System.Text.RegularExpressions.Regex.Matches(readme, "```" + language + "\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline);
+        if (blocks.Count != 1) throw new Exception($"README.md must hold exactly one ```{language} block (the complete program), found {blocks.Count}");
+        return blocks[0].Groups[1].Value;
+    }
+    var version = XmlPeek("Directory.Build.props", "/Project/PropertyGroup/Version");
+    var packages = MakeAbsolute(Directory("artifacts/packages")).FullPath;
+    var root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "staticgraph-examples-" + Guid.NewGuid().ToString("N"));
+    System.IO.Directory.CreateDirectory(root);
+    System.IO.File.WriteAllText(System.IO.Path.Combine(root, "nuget.config"),
+        $"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<configuration>\n  <packageSources>\n    <add key=\"staticgraph-local\" value=\"{packages}\" />\n  </packageSources>\n</configuration>\n");
+    var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = System.IO.Path.Combine(root, "packages-cache"), ["DOTNET_NOLOGO"] = "1" };
+    IEnumerable<string> Run(string arguments, string workingDirectory)
+    {
+        var exit = StartProcess("dotnet", new ProcessSettings
+        {
+            Arguments = arguments, WorkingDirectory = workingDirectory, EnvironmentVariables = environment,
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        }, out var stdout, out var stderr);
+        var lines = stdout.ToList();
+        if (exit != 0) throw new Exception($"dotnet {arguments} failed (exit code {exit}):\n{string.Join("\n", lines.Concat(stderr))}");
+        return lines;
+    }
+    try
+    {
+        foreach (var (language, template, file, references) in new[]
+        {
+            ("csharp", "C#", "Program.cs", new[] { "StaticGraph", "StaticGraph.Cuda", "StaticGraph.Regularizers", "StaticGraph.Models", "StaticGraph.Data", "StaticGraph.Onnx" }),
+            ("fsharp", "F#", "Program.fs", new[] { "StaticGraph" }),
+        })
+        {
+            var app = System.IO.Path.Combine(root, language);
+            Run($"new console -lang \"{template}\" -o \"{app}\" --no-update-check --no-restore", root);
+            foreach (var package in references) Run($"add package {package} --version {version}", app);
+            System.IO.File.WriteAllText(System.IO.Path.Combine(app, file), Block(language));
+            var output = Run("run -c Release", app).ToList();
+            var losses = output.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"loss (\S+)")).Where(m => m.Success)
+                .Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            if (losses.Count == 0 || !double.IsFinite(losses[^1]))
+                throw new Exception($"the README's {language} program printed no finite loss:\n{string.Join("\n", output)}");
+            Information($"README {language} program, built from the packages: {string.Join(" | ", output)}");
+        }
+        var tool = System.IO.Path.Combine(root, "tool");
+        Run($"tool install --tool-path \"{tool}\" --add-source \"{packages}\" StaticGraph.Cli --version {version}", root);
+        var recipes = StartProcess(System.IO.Path.Combine(tool, "sgtrain"), new ProcessSettings { Arguments = "recipes --names", RedirectStandardOutput = true }, out var names);
+        if (recipes != 0 || !names.Any()) throw new Exception("the installed sgtrain tool did not list its recipes");
+        Information($"sgtrain installed from StaticGraph.Cli {version} runs: `sgtrain recipes --names` exited with 0");
+    }
+    finally
+    {
+        DeleteDirectory(root, new DeleteDirectorySettings { Recursive = true, Force = true });
+    }
+});
+
+Task("Test").IsDependentOn("Build").IsDependentOn("Format").IsDependentOn("Examples").Does(() =>
 {
     // Microsoft.Testing.Platform (global.json) runs both test executables; the summary
     // it prints ("total / failed / succeeded / skipped") is what .ci/run reads.

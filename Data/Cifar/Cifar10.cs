@@ -9,7 +9,10 @@ public static class Cifar10
     /// <summary>Number of classes.</summary>
     public const int ClassCount = 10;
 
-    /// <summary>Folder searched after the user-given one.</summary>
+    /// <summary>The name `sgtrain data fetch` knows it by, and its folder in the user cache.</summary>
+    public const string FetchName = "cifar10";
+
+    /// <summary>Folder searched after the user-given one and the user cache.</summary>
     public const string DefaultFolder = "/usr/share/datasets/cifar-10";
 
     /// <summary>The folder the official binary tarball (cifar-10-binary.tar.gz) unpacks to; searched inside each folder.</summary>
@@ -30,7 +33,7 @@ public static class Cifar10
 
     /// <summary>
     /// Loads both splits from <paramref name="dataDir"/> (or its cifar-10-batches-bin subfolder) if it holds
-    /// all six files, else from <see cref="DefaultFolder"/>.
+    /// all six files, else from the user cache, else from <see cref="DefaultFolder"/>.
     /// </summary>
     /// <exception cref="DatasetNotFoundException">No searched folder holds all six files.</exception>
     /// <exception cref="DataFormatException">A file is malformed.</exception>
@@ -38,7 +41,7 @@ public static class Cifar10
     {
         string[] all = [.. TrainFiles, TestFile];
         string folder = CifarFolder.Locate(
-            "CIFAR-10", dataDir, DefaultFolder, TarballFolder, all, CifarFolder.HowToGetIt("cifar-10-binary.tar.gz", TarballFolder, all));
+            "CIFAR-10", dataDir, DatasetFolders.UserCacheFor(FetchName), DefaultFolder, TarballFolder, all, CifarFolder.HowToGetIt(FetchName, "cifar-10-binary.tar.gz", TarballFolder, all));
         ImageDataset train = CifarFolder.LoadSplit("CIFAR-10 train", folder, TrainFiles, CifarFormat.Cifar10, [.. Mean], [.. Std]);
         ImageDataset test = CifarFolder.LoadSplit("CIFAR-10 test", folder, [TestFile], CifarFormat.Cifar10, [.. Mean], [.. Std]);
         return (train, test);

@@ -12,7 +12,10 @@ public static class Cifar100
     /// <summary>Number of coarse classes (superclasses).</summary>
     public const int CoarseClassCount = 20;
 
-    /// <summary>Folder searched after the user-given one.</summary>
+    /// <summary>The name `sgtrain data fetch` knows it by, and its folder in the user cache.</summary>
+    public const string FetchName = "cifar100";
+
+    /// <summary>Folder searched after the user-given one and the user cache.</summary>
     public const string DefaultFolder = "/usr/share/datasets/cifar-100";
 
     /// <summary>The folder the official binary tarball (cifar-100-binary.tar.gz) unpacks to; searched inside each folder.</summary>
@@ -42,7 +45,7 @@ public static class Cifar100
     {
         string[] all = [TrainFile, TestFile];
         string folder = CifarFolder.Locate(
-            "CIFAR-100", dataDir, DefaultFolder, TarballFolder, all, CifarFolder.HowToGetIt("cifar-100-binary.tar.gz", TarballFolder, all));
+            "CIFAR-100", dataDir, DatasetFolders.UserCacheFor(FetchName), DefaultFolder, TarballFolder, all, CifarFolder.HowToGetIt(FetchName, "cifar-100-binary.tar.gz", TarballFolder, all));
         CifarFormat format = coarse ? CifarFormat.Cifar100Coarse : CifarFormat.Cifar100Fine;
         ImageDataset train = CifarFolder.LoadSplit($"{format.Name} train", folder, [TrainFile], format, [.. Mean], [.. Std]);
         ImageDataset test = CifarFolder.LoadSplit($"{format.Name} test", folder, [TestFile], format, [.. Mean], [.. Std]);

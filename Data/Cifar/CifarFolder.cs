@@ -1,18 +1,18 @@
 namespace StaticGraph.Data;
 
 /// <summary>
-/// Finds the folder holding a binary CIFAR dataset: the user-given folder, then the default one, each
-/// either holding the files directly or holding the folder the official tarball unpacks to.
+/// Finds the folder holding a binary CIFAR dataset: the user-given folder, the user cache, then the default
+/// one, each either holding the files directly or holding the folder the official tarball unpacks to.
 /// </summary>
 internal static class CifarFolder
 {
     /// <summary>The first searched folder that holds every one of <paramref name="fileNames"/>.</summary>
     /// <exception cref="DatasetNotFoundException">No searched folder holds them all; the message lists what each lacks.</exception>
     public static string Locate(
-        string datasetName, string? dataDir, string defaultFolder, string tarballFolder, IReadOnlyList<string> fileNames, string howToGetIt)
+        string datasetName, string? dataDir, string? cacheFolder, string defaultFolder, string tarballFolder, IReadOnlyList<string> fileNames, string howToGetIt)
     {
         var searched = new List<(string Folder, string Reason)>();
-        foreach (string root in Roots(dataDir, defaultFolder))
+        foreach (string root in DatasetFolders.SearchOrder(dataDir, cacheFolder, defaultFolder))
         {
             if (!Directory.Exists(root))
             {
@@ -32,20 +32,12 @@ internal static class CifarFolder
                 searched.Add((folder, "missing " + string.Join(", ", missing)));
             }
         }
-        throw new DatasetNotFoundException(datasetName, searched, howToGetIt);
-    }
-
-    private static IEnumerable<string> Roots(string? dataDir, string defaultFolder)
-    {
-        if (dataDir is not null)
-            yield return dataDir;
-        if (dataDir is null || Path.GetFullPath(dataDir) != Path.GetFullPath(defaultFolder))
-            yield return defaultFolder;
+        throw new DatasetNotFoundException(datasetName, searched, howToGetIt, dataDirGiven: dataDir is not null);
     }
 
     /// <summary>The advice appended to a not-found message.</summary>
-    public static string HowToGetIt(string tarball, string tarballFolder, IReadOnlyList<string> fileNames) =>
-        $"Download the binary version ({tarball} from https://www.cs.toronto.edu/~kriz/cifar.html), unpack it "
+    public static string HowToGetIt(string fetchName, string tarball, string tarballFolder, IReadOnlyList<string> fileNames) =>
+        $"Download it with `sgtrain data fetch {fetchName}`, or download the binary version ({tarball} from https://www.cs.toronto.edu/~kriz/cifar.html), unpack it "
         + $"(tar xzf {tarball}) and pass --data-dir with the unpacked {tarballFolder} folder or the folder holding it; "
         + $"it must contain {string.Join(", ", fileNames)}.";
 

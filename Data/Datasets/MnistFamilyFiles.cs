@@ -11,7 +11,7 @@ internal sealed record MnistFamilyFiles(string TrainImages, string TrainLabels, 
         "t10k-labels-idx1-ubyte",
     ];
 
-    /// <summary>The first folder (user-given, then the default) that holds all four files.</summary>
+    /// <summary>The first folder (user-given, the user cache, then the default) that holds all four files.</summary>
     /// <exception cref="DatasetNotFoundException">No searched folder holds all four.</exception>
     public static MnistFamilyFiles Locate(MnistFamilySpec spec, string? dataDir)
     {
@@ -30,16 +30,11 @@ internal sealed record MnistFamilyFiles(string TrainImages, string TrainLabels, 
             string missing = string.Join(", ", BaseNames.Where((_, i) => found[i] is null).Select(n => n + "[.gz]"));
             searched.Add((folder, $"missing {missing}"));
         }
-        throw new DatasetNotFoundException(spec.Name, searched, HowToGetIt(spec));
+        throw new DatasetNotFoundException(spec.Name, searched, HowToGetIt(spec), dataDirGiven: dataDir is not null);
     }
 
-    private static IEnumerable<string> FoldersToSearch(MnistFamilySpec spec, string? dataDir)
-    {
-        if (dataDir is not null)
-            yield return dataDir;
-        if (dataDir is null || Path.GetFullPath(dataDir) != Path.GetFullPath(spec.DefaultFolder))
-            yield return spec.DefaultFolder;
-    }
+    private static IReadOnlyList<string> FoldersToSearch(MnistFamilySpec spec, string? dataDir) =>
+        DatasetFolders.SearchOrder(dataDir, spec.CacheFolder, spec.DefaultFolder);
 
     // The uncompressed file wins when both exist: someone unpacked it on purpose, and it reads faster.
     private static string? FindFile(string folder, string baseName)
@@ -53,6 +48,6 @@ internal sealed record MnistFamilyFiles(string TrainImages, string TrainLabels, 
 
     private static string HowToGetIt(MnistFamilySpec spec) =>
         spec.DebianPackage is { } package
-            ? $"install it with `apt-get install {package}` (Debian) or pass --data-dir with the four IDX files"
-            : "pass --data-dir with the four IDX files (" + string.Join(", ", BaseNames) + ", each optionally .gz)";
+            ? $"Install it with `apt-get install {package}` (Debian), download it with `sgtrain data fetch {spec.FetchName}`, or pass --data-dir with the four IDX files"
+            : $"Download it with `sgtrain data fetch {spec.FetchName}` or pass --data-dir with the four IDX files (" + string.Join(", ", BaseNames) + ", each optionally .gz)";
 }

@@ -55,6 +55,20 @@ public sealed class RegularizerSettings : IEquatable<RegularizerSettings>
         return copy;
     }
 
+    /// <summary>
+    /// These settings with <paramref name="other"/> laid over them: each regularizer <paramref name="other"/> names is on,
+    /// with the parameters it gives replacing these settings' values and the others kept (a recipe's regularizers, then
+    /// the command line's).
+    /// </summary>
+    public RegularizerSettings Overlay(RegularizerSettings other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var result = this;
+        foreach (var (name, values) in other.Chosen)
+            result = result.With(name, null, [.. values.Select(v => (v.Key, (object)v.Value))]);
+        return result;
+    }
+
     /// <summary>These settings without <paramref name="name"/>.</summary>
     public RegularizerSettings Without(string name)
     {

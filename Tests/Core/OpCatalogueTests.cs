@@ -12,7 +12,7 @@ public class OpCatalogueTests
         Assert.NotNull(dir);
         var catalogue = File.ReadAllText(Path.Combine(dir!.FullName, "docs", "ops.md"));
         var ops = AppDomain.CurrentDomain.GetAssemblies()
-            .Where(a => a.GetName().Name is "Graph" or "Regularizers")
+            .Where(a => a.GetName().Name is "StaticGraph" or "StaticGraph.Regularizers")
             .SelectMany(a => a.GetTypes())
             .Where(t => typeof(Op).IsAssignableFrom(t) && t != typeof(Op));
         var missing = ops.Where(t => !catalogue.Contains($"`{t.Name}`")).Select(t => t.Name).ToList();

@@ -5,9 +5,12 @@ namespace StaticGraph.Tests.Data;
 
 public class MnistFamilyTests
 {
-    // A default folder that cannot exist, so these tests never depend on what is installed.
-    private static MnistFamilySpec SpecWithoutDefault(MnistFamilySpec spec) =>
-        spec with { DefaultFolder = Path.Combine(Path.GetTempPath(), "staticgraph-no-such-folder-" + Guid.NewGuid().ToString("N")) };
+    // A cache and a default folder that cannot exist, so these tests never depend on what is installed or fetched.
+    private static MnistFamilySpec SpecWithoutDefault(MnistFamilySpec spec) => spec with
+    {
+        DefaultFolder = Path.Combine(Path.GetTempPath(), "staticgraph-no-such-folder-" + Guid.NewGuid().ToString("N")),
+        CacheFolder = Path.Combine(Path.GetTempPath(), "staticgraph-no-such-cache-" + Guid.NewGuid().ToString("N")),
+    };
 
     [Theory]
     [InlineData(false)]
@@ -59,12 +62,14 @@ public class MnistFamilyTests
 
         var error = Assert.Throws<DatasetNotFoundException>(() => MnistFamily.Load(spec, folder.Path));
 
-        Assert.Equal([folder.Path, spec.DefaultFolder], error.SearchedFolders);
+        Assert.Equal([folder.Path, spec.CacheFolder!, spec.DefaultFolder], error.SearchedFolders);
         Assert.Contains(folder.Path, error.Message);
+        Assert.Contains(spec.CacheFolder + " (no such folder)", error.Message);
         Assert.Contains(spec.DefaultFolder + " (no such folder)", error.Message);
         Assert.Contains("t10k-labels-idx1-ubyte[.gz]", error.Message);
         Assert.DoesNotContain("missing train-images", error.Message);
-        Assert.Contains("install it with `apt-get install dataset-fashion-mnist` (Debian) or pass --data-dir with the four IDX files", error.Message);
+        Assert.DoesNotContain("--data-dir (not given)", error.Message);
+        Assert.Contains("Install it with `apt-get install dataset-fashion-mnist` (Debian), download it with `sgtrain data fetch fashion-mnist`, or pass --data-dir with the four IDX files", error.Message);
     }
 
     [Fact]
@@ -74,9 +79,10 @@ public class MnistFamilyTests
 
         var error = Assert.Throws<DatasetNotFoundException>(() => MnistFamily.Load(spec, null));
 
-        Assert.Equal([spec.DefaultFolder], error.SearchedFolders);
-        Assert.Contains("Kuzushiji-MNIST", error.Message);
-        Assert.Contains("--data-dir", error.Message);
+        // All three places are named: the folder not given, the user cache and the system folder.
+        Assert.Equal([spec.CacheFolder!, spec.DefaultFolder], error.SearchedFolders);
+        Assert.Contains("Kuzushiji-MNIST was not found. Folders searched: --data-dir (not given); " + spec.CacheFolder + " (no such folder); " + spec.DefaultFolder + " (no such folder).", error.Message);
+        Assert.Contains("sgtrain data fetch kmnist", error.Message);
         Assert.DoesNotContain("apt-get", error.Message);
     }
 

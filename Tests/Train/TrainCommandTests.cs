@@ -1,5 +1,4 @@
 using StaticGraph.Checkpoints;
-using StaticGraph.Train;
 using Xunit;
 
 namespace StaticGraph.Tests.Train;
@@ -13,22 +12,7 @@ public class TrainCommandTests
             Assert.Skip("Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
     }
 
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try
-        {
-            return (EntryPoint.Main(args), stdout.ToString(), stderr.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
-    }
+    private static (int Exit, string Out, string Err) Run(params string[] args) => Cli.Run(args);
 
     [Fact]
     public void Train_writes_metrics_checkpoint_and_curves()

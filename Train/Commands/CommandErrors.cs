@@ -1,5 +1,6 @@
 using StaticGraph.Checkpoints;
 using StaticGraph.Data;
+using StaticGraph.Onnx;
 using StaticGraph.Train.Training;
 
 namespace StaticGraph.Train.Commands;
@@ -16,7 +17,7 @@ public static class CommandErrors
         }
         catch (Exception e) when (e is ArgumentException or DatasetNotFoundException or DataFormatException
                                       or GraphBuildException or CheckpointException or TrainingDivergedException
-                                      or IOException or UnauthorizedAccessException)
+                                      or IOException or UnauthorizedAccessException or OnnxExportException or FetchException)
         {
             Console.Error.WriteLine("error: " + e.Message);
             return 2;

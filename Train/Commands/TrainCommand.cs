@@ -2,6 +2,7 @@ using System.CommandLine;
 using StaticGraph.Checkpoints;
 using StaticGraph.Models;
 using StaticGraph.Regularizers;
+using StaticGraph.Train.Recipes;
 using StaticGraph.Train.Training;
 
 namespace StaticGraph.Train.Commands;
@@ -13,59 +14,73 @@ public static class TrainCommand
     public static Command Create()
     {
         var d = new TrainOptions();
+        var recipe = new Option<string?>("--recipe") { Description = "Start from a published recipe (sgtrain recipes); every other option given overrides it" };
         var dataset = new Option<string>("--dataset") { Description = $"Data set: {string.Join(", ", DatasetCatalog.Names)}", DefaultValueFactory = _ => d.Dataset };
         var model = new Option<string>("--model") { Description = $"Model: {string.Join(", ", ModelZoo.Names)}", DefaultValueFactory = _ => d.Model };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set", DefaultValueFactory = _ => d.Epochs };
         var batch = new Option<int>("--batch-size") { Description = "Images per step", DefaultValueFactory = _ => d.BatchSize };
         var lr = new Option<double>("--lr") { Description = "Base learning rate", DefaultValueFactory = _ => d.Lr };
         var schedule = new Option<string>("--schedule") { Description = $"Learning-rate schedule: {string.Join(", ", ScheduleFactory.Names)}", DefaultValueFactory = _ => d.Schedule };
+        var milestones = new Option<string?>("--milestones") { Description = "Epochs at which multistep decays the rate, e.g. 60,120,160 (default: half and three quarters of training)" };
+        var lrDecay = new Option<double>("--lr-decay") { Description = "Factor multistep applies at each milestone", DefaultValueFactory = _ => d.LrDecay };
         var warmup = new Option<int>("--warmup-epochs") { Description = "Linear warmup epochs", DefaultValueFactory = _ => d.WarmupEpochs };
         var momentum = new Option<double>("--momentum") { Description = "SGD momentum", DefaultValueFactory = _ => d.Momentum };
         var wd = new Option<double>("--weight-decay") { Description = "L2 weight decay", DefaultValueFactory = _ => d.WeightDecay };
         var noNesterov = new Option<bool>("--no-nesterov") { Description = "Classical momentum instead of Nesterov's" };
         var noDecayBn = new Option<bool>("--no-weight-decay-on-bn") { Description = "Exempt BN and bias parameters from weight decay" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of initialisation, data order, augmentation and random ops", DefaultValueFactory = _ => d.Seed };
-        var outDir = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => d.OutDir };
+        var outDir = new Option<string>("--out") { Description = "Output folder (a recipe's default: runs/NAME)", DefaultValueFactory = _ => d.OutDir };
         var trainLimit = new Option<int>("--train-limit") { Description = "Train on the first N images only" };
         var testLimit = new Option<int>("--test-limit") { Description = "Evaluate on the first N test images only" };
         var threads = new Option<int>("--threads") { Description = "CPU threads (0: all cores)" };
         var device = new Option<string>("--device") { Description = "Backend: auto (CUDA when a GPU is usable, else the CPU), cpu or cuda", DefaultValueFactory = _ => d.Device };
         var precision = new Option<string>("--precision") { Description = "f32, or on the GPU tf32, bf16 or fp16 for convolutions and matrix products (f32 master weights)", DefaultValueFactory = _ => d.Precision };
-        var dataDir = new Option<string?>("--data-dir") { Description = "Folder holding the data set files" };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Folder holding the data set files (searched before the user cache and /usr/share/datasets)" };
         var noAugment = new Option<bool>("--no-augment") { Description = "Disable pad-4 random crop and horizontal flip" };
+        var noCrop = new Option<bool>("--no-crop") { Description = "Disable the pad-4 random crop" };
+        var noFlip = new Option<bool>("--no-flip") { Description = "Disable the horizontal flip" };
         var regularizers = new RegularizerFlags();
         var resume = new Option<string?>("--resume") { Description = "Continue the run whose output folder this is (its checkpoint holds the options)" };
         var command = new Command("train", "Train a model")
         {
-            dataset, model, epochs, batch, lr, schedule, warmup, momentum, wd, noNesterov, noDecayBn, seed, outDir,
-            trainLimit, testLimit, threads, device, precision, dataDir, noAugment, resume,
+            recipe, dataset, model, epochs, batch, lr, schedule, milestones, lrDecay, warmup, momentum, wd, noNesterov, noDecayBn, seed, outDir,
+            trainLimit, testLimit, threads, device, precision, dataDir, noAugment, noCrop, noFlip, resume,
         };
         foreach (var option in regularizers.Options) command.Options.Add(option);
         command.SetAction(r => CommandErrors.Guard(() =>
         {
-            TrainOptions options = new()
+            // An option counts only when given: the base (a recipe or the defaults) supplies the rest.
+            bool Given(Option o) => r.GetResult(o) is { Implicit: false };
+            T Pick<T>(Option<T> o, T fallback) => Given(o) ? r.GetValue(o)! : fallback;
+            var b = r.GetValue(recipe) is { } name ? RecipeBook.Get(name).Options : d;
+            TrainOptions options = b with
             {
-                Dataset = r.GetValue(dataset)!,
-                Model = r.GetValue(model)!,
-                Epochs = Positive(r.GetValue(epochs), "--epochs"),
-                BatchSize = Positive(r.GetValue(batch), "--batch-size"),
-                Lr = r.GetValue(lr),
-                Schedule = r.GetValue(schedule)!,
-                WarmupEpochs = NonNegative(r.GetValue(warmup), "--warmup-epochs"),
-                Momentum = r.GetValue(momentum),
-                WeightDecay = r.GetValue(wd),
-                Nesterov = !r.GetValue(noNesterov),
-                NoDecayOnNormAndBias = r.GetValue(noDecayBn),
-                Seed = r.GetValue(seed),
-                OutDir = r.GetValue(outDir)!,
-                TrainLimit = NonNegative(r.GetValue(trainLimit), "--train-limit"),
-                TestLimit = NonNegative(r.GetValue(testLimit), "--test-limit"),
-                Threads = NonNegative(r.GetValue(threads), "--threads"),
-                Device = r.GetValue(device)!,
-                Precision = r.GetValue(precision)!,
-                DataDir = r.GetValue(dataDir),
-                Augment = !r.GetValue(noAugment),
-                Regularizers = regularizers.Read(r),
+                Dataset = Pick(dataset, b.Dataset),
+                Model = Pick(model, b.Model),
+                Epochs = Positive(Pick(epochs, b.Epochs), "--epochs"),
+                BatchSize = Positive(Pick(batch, b.BatchSize), "--batch-size"),
+                Lr = Pick(lr, b.Lr),
+                Schedule = Pick(schedule, b.Schedule),
+                Milestones = Given(milestones) ? ParseMilestones(r.GetValue(milestones)!) : b.Milestones,
+                LrDecay = Pick(lrDecay, b.LrDecay),
+                WarmupEpochs = NonNegative(Pick(warmup, b.WarmupEpochs), "--warmup-epochs"),
+                Momentum = Pick(momentum, b.Momentum),
+                WeightDecay = Pick(wd, b.WeightDecay),
+                Nesterov = Given(noNesterov) ? !r.GetValue(noNesterov) : b.Nesterov,
+                NoDecayOnNormAndBias = Given(noDecayBn) ? r.GetValue(noDecayBn) : b.NoDecayOnNormAndBias,
+                Seed = Pick(seed, b.Seed),
+                OutDir = Pick(outDir, b.OutDir),
+                TrainLimit = NonNegative(Pick(trainLimit, b.TrainLimit), "--train-limit"),
+                TestLimit = NonNegative(Pick(testLimit, b.TestLimit), "--test-limit"),
+                Threads = NonNegative(Pick(threads, b.Threads), "--threads"),
+                Device = Pick(device, b.Device),
+                Precision = Pick(precision, b.Precision),
+                DataDir = Pick(dataDir, b.DataDir),
+                Augment = Given(noAugment) ? !r.GetValue(noAugment) : b.Augment,
+                RandomCrop = Given(noCrop) ? !r.GetValue(noCrop) : b.RandomCrop,
+                HorizontalFlip = Given(noFlip) ? !r.GetValue(noFlip) : b.HorizontalFlip,
+                // A regularizer given on the command line replaces the base's parameters it names and keeps the others.
+                Regularizers = b.Regularizers.Overlay(regularizers.Read(r)),
             };
             if (r.GetValue(resume) is { } dir)
             {
@@ -73,6 +88,7 @@ public static class TrainCommand
                 options = Trainer.OptionsOf(saved) with { OutDir = dir, Threads = options.Threads, Device = options.Device, Precision = options.Precision, DataDir = options.DataDir ?? Trainer.OptionsOf(saved).DataDir };
             }
             if (options.Lr <= 0) throw new ArgumentException($"--lr must be positive, got {options.Lr}");
+            if (options.LrDecay <= 0) throw new ArgumentException($"--lr-decay must be positive, got {options.LrDecay}");
             // Fail on nonsense combinations before loading any data.
             RegularizerCatalog.Check(options.Regularizers);
             ModelZoo.Get(options.Model, options.Regularizers);
@@ -89,6 +105,21 @@ public static class TrainCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>"60,120,160" as epochs, each positive and later than the one before.</summary>
+    private static int[] ParseMilestones(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var epochs = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out epochs[i]) || epochs[i] <= 0)
+                throw new ArgumentException($"--milestones must be positive epochs separated by commas (e.g. 60,120,160), got '{text}' ('{parts[i]}' is not one)");
+            if (i > 0 && epochs[i] <= epochs[i - 1])
+                throw new ArgumentException($"--milestones must increase, got '{text}'");
+        }
+        return epochs;
     }
 
     private static int Positive(int v, string name) => v > 0 ? v : throw new ArgumentException($"{name} must be positive, got {v}");

@@ -10,6 +10,8 @@ public static class DatasetCatalog
         ["fashion-mnist"] = FashionMnist.Load,
         ["mnist"] = Mnist.Load,
         ["kmnist"] = KuzushijiMnist.Load,
+        ["cifar10"] = Cifar10.Load,
+        ["cifar100"] = dir => Cifar100.Load(dir),
     };
 
     /// <summary>Every data set name.</summary>

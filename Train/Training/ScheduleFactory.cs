@@ -15,8 +15,8 @@ public static class ScheduleFactory
         {
             "constant" => Schedule.Constant(o.Lr),
             "cosine" => Schedule.Cosine(o.Lr, main),
-            // The milestones of the ResNet papers: a tenth at half and at three quarters of training.
-            "multistep" => Schedule.MultiStep(o.Lr, [main / 2, main * 3 / 4]),
+            // Without milestones, those of the ResNet papers: half and three quarters of training.
+            "multistep" => Schedule.MultiStep(o.Lr, o.Milestones is { } epochs ? [.. epochs.Select(e => (long)e * stepsPerEpoch - warmup)] : [main / 2, main * 3 / 4], o.LrDecay),
             _ => throw new ArgumentException($"unknown schedule '{o.Schedule}'; known schedules: {string.Join(", ", Names)}"),
         };
         return warmup > 0 ? Schedule.LinearWarmup(warmup).Then(schedule) : schedule;

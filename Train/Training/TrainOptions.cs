@@ -5,7 +5,7 @@ namespace StaticGraph.Train.Training;
 /// <summary>Everything a training run is configured by.</summary>
 public sealed record TrainOptions
 {
-    /// <summary>Data set name (fashion-mnist, mnist, kmnist).</summary>
+    /// <summary>Data set name (fashion-mnist, mnist, kmnist, cifar10, cifar100).</summary>
     public string Dataset { get; init; } = "fashion-mnist";
 
     /// <summary>Model name from the zoo.</summary>
@@ -22,6 +22,15 @@ public sealed record TrainOptions
 
     /// <summary>constant, cosine or multistep.</summary>
     public string Schedule { get; init; } = "cosine";
+
+    /// <summary>
+    /// The epochs at which multistep multiplies the rate by <see cref="LrDecay"/> (counted from the start of
+    /// training); null keeps the ResNet papers' half and three quarters of training. Other schedules ignore it.
+    /// </summary>
+    public int[]? Milestones { get; init; }
+
+    /// <summary>The factor multistep applies at each milestone (0.1 in the ResNet papers, 0.2 for WRN).</summary>
+    public double LrDecay { get; init; } = 0.1;
 
     /// <summary>Linear warmup epochs before the schedule.</summary>
     public int WarmupEpochs { get; init; }
@@ -62,8 +71,18 @@ public sealed record TrainOptions
     /// <summary>Folder with the data set files, searched before the default location.</summary>
     public string? DataDir { get; init; }
 
-    /// <summary>Pad-4 random crop and horizontal flip.</summary>
+    /// <summary>Standard augmentation at all: when false, neither the crop nor the flip is applied.</summary>
     public bool Augment { get; init; } = true;
+
+    /// <summary>Pad-4 random crop (off for MNIST in the published recipes, and for RICAP, which crops itself).</summary>
+    public bool RandomCrop { get; init; } = true;
+
+    /// <summary>Random horizontal flip (off for MNIST and Kuzushiji-MNIST, whose characters are not mirror-symmetric).</summary>
+    public bool HorizontalFlip { get; init; } = true;
+
+    /// <summary>The crop and flip a run's training batches get (a method, so it is not saved with the options).</summary>
+    public StaticGraph.Data.AugmentOptions TrainingAugmentation() =>
+        new(RandomCrop: Augment && RandomCrop, Padding: 4, HorizontalFlip: Augment && HorizontalFlip);
 
     /// <summary>
     /// The regularizers by name (<see cref="RegularizerCatalog"/>): those of the batch and the loss make the training

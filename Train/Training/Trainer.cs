@@ -71,7 +71,7 @@ public sealed class Trainer(TrainOptions options, ITrainingProgress progress)
         }
         MetricsFile.Write(metricsPath, history);
 
-        var augment = options.Augment ? AugmentOptions.Training : AugmentOptions.Evaluation;
+        var augment = options.TrainingAugmentation();
         // On a GPU the data set is uploaded once and only the plan crosses the bus per step; on the CPU the batch is
         // assembled from the plan on the host. Either way the same plan gives the same bits.
         using var images = ImageSources.For(session.Backend, train, augment.Normalize, batch);

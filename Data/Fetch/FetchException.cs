@@ -1,0 +1,4 @@
+namespace StaticGraph.Data;
+
+/// <summary>A download failed; the message is one line naming the file and why (unreachable, truncated, corrupted).</summary>
+public sealed class FetchException(string message, Exception? inner = null) : Exception(message, inner);

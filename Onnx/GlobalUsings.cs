@@ -1,0 +1,2 @@
+global using global::Onnx;
+global using StaticGraph.Ops;
