@@ -19,10 +19,17 @@ public sealed class CudaBackend(CudaOptions options) : IBackend
     public string Name => "cuda";
 
     /// <inheritdoc/>
+    public IReadOnlySet<DType> SupportedDTypes => Lowering.CudaPlanner.SupportedDTypes;
+
+    /// <inheritdoc/>
     public IExecutable Compile(GraphProgram program, CompileOptions options) => CompileCuda(program, options);
 
-    /// <summary>Compiles to the concrete CUDA executable.</summary>
-    public CudaExecutable CompileCuda(GraphProgram program, CompileOptions options) => new(program, options, Options);
+    /// <summary>Compiles to the concrete CUDA executable; a dtype outside <see cref="SupportedDTypes"/> is refused before the device is touched.</summary>
+    public CudaExecutable CompileCuda(GraphProgram program, CompileOptions options)
+    {
+        this.RequireSupported(program);
+        return new(program, options, Options);
+    }
 
     /// <summary>
     /// Null when programs can run on a GPU here; otherwise one line saying what is missing (a library and where it was
