@@ -17,7 +17,7 @@ public sealed class Node
         _outputs = [this];
     }
 
-    private Node[] _outputs;
+    private IReadOnlyList<Node> _outputs;
 
     /// <summary>Position in the builder; also the SSA name %Id.</summary>
     public int Id { get; }
@@ -51,7 +51,7 @@ public sealed class Node
     public int OutputIndex => Op is OutputOp o ? o.Index : 0;
 
     /// <summary>Records the projections of a multi-output node; the builder calls it once, before returning the node.</summary>
-    internal void SetOutputs(Node[] outputs) => _outputs = outputs;
+    internal void SetOutputs(Node[] outputs) => _outputs = Array.AsReadOnly(outputs);
 
     /// <summary>Shorthand for Type.Shape.</summary>
     public Shape Shape => Type.Shape;
