@@ -302,24 +302,44 @@ let ``conv2d's gradient wrt input and filter matches central differences`` () =
 
 type BatchNormCase = { Shape: int[]; X: float[]; Gamma: float[]; Beta: float[]; RunningMean: float[]; RunningVar: float[] }
 
+let private batchNormCase = gen {
+    let! s = shapeWithRank 2 4 |> Gen.where (fun s -> count s / s[1] >= 2)
+    let c = s[1]
+    let! x = values (count s)
+    let! gamma = values c
+    let! beta = values c
+    let! mean = values c
+    let! var = positive c
+    return { Shape = s; X = x; Gamma = gamma; Beta = beta; RunningMean = mean; RunningVar = var }
+}
+
+/// Batch norm on inputs x, gamma, beta with the case's running statistics as constants: y, mean, variance.
+let private batchNormOutputs (c: BatchNormCase) (b: GraphBuilder) (i: Node[]) =
+    let ch = [| c.Shape[1] |]
+    b.BatchNormWithStatistics(i[0], i[1], i[2], b.Constant(c.RunningMean, DType.F64, ch), b.Constant(c.RunningVar, DType.F64, ch))
+
 [<Property(MaxTest = 60)>]
 let ``batch_norm's training-mode gradient wrt x, gamma and beta matches central differences`` () =
-    let g = gen {
-        let! s = shapeWithRank 2 4 |> Gen.where (fun s -> count s / s[1] >= 2)
-        let c = s[1]
-        let! x = values (count s)
-        let! gamma = values c
-        let! beta = values c
-        let! mean = values c
-        let! var = positive c
-        return { Shape = s; X = x; Gamma = gamma; Beta = beta; RunningMean = mean; RunningVar = var }
-    }
-    forAll g (fun c ->
+    forAll batchNormCase (fun c ->
         let ch = [| c.Shape[1] |]
         let checkBn =
             { check "batch_norm (training)" [| c.Shape; ch; ch |] [| c.X; c.Gamma; c.Beta |] (fun b i ->
-                b.BatchNormRaw(i[0], i[1], i[2],
-                               b.Constant(c.RunningMean, DType.F64, ch), b.Constant(c.RunningVar, DType.F64, ch)))
+                let struct (y, _, _) = batchNormOutputs c b i
+                y)
+                with Mode = ProgramMode.Training }
+        run checkBn)
+
+[<Property(MaxTest = 40)>]
+let ``batch_norm's gradient through its mean and variance outputs matches central differences`` () =
+    // A loss reading all three outputs: the gradient rule gets (dy, dmean, dvar) at once.
+    forAll batchNormCase (fun c ->
+        let ch = [| c.Shape[1] |]
+        let perChannel = Array.init c.Shape.Length (fun a -> if a = 1 then c.Shape[1] else 1)
+        let checkBn =
+            { check "batch_norm (statistics outputs)" [| c.Shape; ch; ch |] [| c.X; c.Gamma; c.Beta |] (fun b i ->
+                let struct (y, mean, variance) = batchNormOutputs c b i
+                let m, v = b.Reshape(mean, perChannel), b.Reshape(variance, perChannel)
+                b.Add(b.Mul(y, b.Add(m, b.Scalar 1.0)), b.Mul(v, v)))
                 with Mode = ProgramMode.Training }
         run checkBn)
 

@@ -19,10 +19,17 @@ public sealed class CudaBackend(CudaOptions options) : IBackend
     public string Name => "cuda";
 
     /// <inheritdoc/>
+    public IReadOnlySet<DType> SupportedDTypes => Lowering.CudaPlanner.SupportedDTypes;
+
+    /// <inheritdoc/>
     public IExecutable Compile(GraphProgram program, CompileOptions options) => CompileCuda(program, options);
 
-    /// <summary>Compiles to the concrete CUDA executable.</summary>
-    public CudaExecutable CompileCuda(GraphProgram program, CompileOptions options) => new(program, options, Options);
+    /// <summary>Compiles to the concrete CUDA executable; a dtype outside <see cref="SupportedDTypes"/> is refused before the device is touched.</summary>
+    public CudaExecutable CompileCuda(GraphProgram program, CompileOptions options)
+    {
+        this.RequireSupported(program);
+        return new(program, options, Options);
+    }
 
     /// <summary>The images go to the GPU once; per step only the batch plan crosses the bus.</summary>
     public IImageBatchSource? CreateImageSource(ImageSet images, int maxBatch) => new StaticGraph.Cuda.Data.DeviceImageSet(images, maxBatch, Options.Device);

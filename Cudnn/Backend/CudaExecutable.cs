@@ -240,10 +240,13 @@ public sealed unsafe class CudaExecutable : Executable
         for (var i = 0; i < _compute.Length; i++)
         {
             _compute[i].Issue(_runtime.Stream);
-            // A node may take several commands (statistics, then the kernel that writes it): check it after its last.
+            // A node may take several commands (statistics, then the kernel that writes it): check it after its last, with
+            // every output a multi-output node wrote.
             var node = _compute[i].Command.Node;
             var last = i + 1 == _compute.Length || !ReferenceEquals(_compute[i + 1].Command.Node, node);
-            if (last && node is not null && Plan.Addresses.ContainsKey(node) && node.DType.IsFloat()) ThrowIfNotFinite(node);
+            if (!last || node is null) continue;
+            foreach (var output in node.Outputs)
+                if (Plan.Addresses.ContainsKey(output) && output.DType.IsFloat()) ThrowIfNotFinite(output);
         }
         Issue(_guards);
         Issue(_updates);

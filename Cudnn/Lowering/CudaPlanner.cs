@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using StaticGraph.Backend;
 using StaticGraph.Ops;
 using StaticGraph.Passes;
 
@@ -23,15 +24,27 @@ public sealed class CudaPlanner
         Options = options;
     }
 
+    /// <summary>
+    /// The dtypes of values the CUDA kernels compute and store: f32 and f64 (each kernel is generated for both) and i32.
+    /// f16 and bf16 appear only inside mixed-precision commands, as converted copies in scratch, never as values.
+    /// </summary>
+    public static IReadOnlySet<DType> SupportedDTypes { get; } = new HashSet<DType> { DType.F32, DType.F64, DType.I32 };
+
     /// <summary>The program being planned.</summary>
     public GraphProgram Program { get; }
 
     /// <summary>The options planned with.</summary>
     public CudaPlanOptions Options { get; }
 
-    /// <summary>Plans <paramref name="program"/> (with <see cref="CudaPlanOptions.Default"/> when <paramref name="options"/> is null).</summary>
-    public static CudaPlan Plan(GraphProgram program, CudaPlanOptions? options = null) =>
-        new CudaPlanner(program, options ?? CudaPlanOptions.Default).Build();
+    /// <summary>
+    /// Plans <paramref name="program"/> (with <see cref="CudaPlanOptions.Default"/> when <paramref name="options"/> is null); a
+    /// value of a dtype outside <see cref="SupportedDTypes"/> is refused first, naming its node.
+    /// </summary>
+    public static CudaPlan Plan(GraphProgram program, CudaPlanOptions? options = null)
+    {
+        DTypeSupport.Require(program, "cuda", SupportedDTypes);
+        return new CudaPlanner(program, options ?? CudaPlanOptions.Default).Build();
+    }
 
     private CudaPlan Build()
     {
@@ -62,7 +75,8 @@ public sealed class CudaPlanner
 
         foreach (var n in Program.Nodes)
         {
-            if (n.Op is InputOp or VariableOp or ConstantOp || n.Op.AliasOf(mode) is not null || fusion.IsInterior(n)) continue;
+            // A projection of a multi-output node is written by its producer's commands.
+            if (n.Op is InputOp or VariableOp or ConstantOp or OutputOp || n.Op.AliasOf(mode) is not null || fusion.IsInterior(n)) continue;
             _scratchUsedByNode = 0;
             var ctx = new LoweringContext(this, n);
             if (fusion.GroupOf(n) is { } group) FusedElementwiseKernel.Lower(ctx, group);

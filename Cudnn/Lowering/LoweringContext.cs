@@ -34,8 +34,14 @@ public sealed class LoweringContext
     /// <summary>The kernel type of the node's output (F32 or F64).</summary>
     public KernelType Type => KernelTypes.Of(Node.DType);
 
-    /// <summary>Where the node's output lives.</summary>
+    /// <summary>Where the node's output lives (output 0, the node's own value).</summary>
     public DeviceAddress Output => _planner.AddressOf(Node);
+
+    /// <summary>Where output <paramref name="i"/> of a multi-output node lives (0 is <see cref="Output"/>; see <see cref="StaticGraph.Node.Outputs"/>).</summary>
+    public DeviceAddress OutputAt(int i) => _planner.AddressOf(Node.Outputs[i]);
+
+    /// <summary>A pointer argument to output <paramref name="i"/>.</summary>
+    public KernelArg OutputArgAt(int i) => KernelArg.Pointer(OutputAt(i));
 
     /// <summary>Where input <paramref name="i"/> lives.</summary>
     public DeviceAddress Input(int i) => _planner.AddressOf(Node.Inputs[i]);

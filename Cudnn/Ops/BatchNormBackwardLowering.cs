@@ -5,8 +5,9 @@ using StaticGraph.Ops;
 namespace StaticGraph.Cuda.Ops;
 
 /// <summary>
-/// The fused input gradient of training-mode batch normalisation in the CPU kernel's steps: the batch moments and the
-/// gradient sums (<see cref="ChannelStatistics"/>), then <c>sg_batch_norm_backward_coefficients_T</c> per channel
+/// The gradients of training-mode batch normalisation in the CPU kernel's steps: the gradient sums over the forward op's
+/// mean (<see cref="ChannelStatistics"/>), then <c>sg_batch_norm_backward_coefficients_T</c> per channel, which writes
+/// dgamma (<c>sum(dy*(x - mean)) / sqrt(var + eps)</c>) and dbeta (<c>sum(dy)</c>) and the coefficients of dx
 /// (<c>a = gamma*invstd</c>, <c>k = a*invstd^2*mean(dy*(x - mean))</c>, the mean and <c>mean(dy)</c>, in double, rounded
 /// to the element type), then <c>sg_batch_norm_backward_apply_T</c> per element: <c>a*(dy - mean(dy)) - k*(x - mean)</c>.
 /// </summary>
@@ -18,11 +19,11 @@ internal sealed class BatchNormBackwardLowering : ICudaLowering
         var x = ctx.Node.Inputs[0];
         var l = ChannelStatistics.Layout.Of(x.Shape);
         var type = ctx.Type;
-        var stats = ChannelStatistics.Moments(ctx, x, ctx.InputArg(0));
-        var sums = ChannelStatistics.GradientSums(ctx, x, ctx.InputArg(0), ctx.InputArg(2), stats);
+        var sums = ChannelStatistics.GradientSums(ctx, x, ctx.InputArg(0), ctx.InputArg(2), ctx.InputArg(3));
         var coefficients = ctx.Scratch(4 * l.Channels * x.DType.SizeInBytes());
-        ctx.Launch(CoefficientsKernel(type), l.Channels, ctx.InputArg(1), KernelArg.Pointer(stats), KernelArg.Pointer(sums),
-            KernelArg.Pointer(coefficients), KernelArg.I64(l.Channels), KernelArg.I64(l.PerChannel), KernelArg.F64(((BatchNormBackwardOp)ctx.Node.Op).Eps));
+        ctx.Launch(CoefficientsKernel(type), l.Channels, ctx.InputArg(1), ctx.InputArg(3), ctx.InputArg(4), KernelArg.Pointer(sums),
+            KernelArg.Pointer(coefficients), ctx.OutputArgAt(1), ctx.OutputArgAt(2), KernelArg.I64(l.Channels), KernelArg.I64(l.PerChannel),
+            KernelArg.F64(((BatchNormBackwardOp)ctx.Node.Op).Eps));
         var n = x.Shape.ElementCount;
         ctx.Launch(ApplyKernel(type), n, ctx.InputArg(0), ctx.InputArg(2), KernelArg.Pointer(coefficients), ctx.OutputArg,
             KernelArg.I64(n), KernelArg.I64(l.Channels), KernelArg.I64(l.Plane));
@@ -33,17 +34,20 @@ internal sealed class BatchNormBackwardLowering : ICudaLowering
         var t = type.C();
         KernelParameter[] parameters =
         [
-            new($"const {t}* __restrict__", "gamma"), new("const double* __restrict__", "stats"), new("const double* __restrict__", "sums"),
-            new($"{t}* __restrict__", "coefficients"), KernelTypes.Count, new("long long", "perChannel"), new("double", "eps"),
+            new($"const {t}* __restrict__", "gamma"), new("const double* __restrict__", "mean"), new("const double* __restrict__", "variance"),
+            new("const double* __restrict__", "sums"), new($"{t}* __restrict__", "coefficients"), new($"{t}* __restrict__", "dgamma"),
+            new($"{t}* __restrict__", "dbeta"), KernelTypes.Count, new("long long", "perChannel"), new("double", "eps"),
         ];
         var body = $$"""
                 {{KernelTypes.IndexLoop}}
                 {
                     const double count = (double)perChannel;
-                    const double invStd = 1 / sqrt(stats[2 * i + 1] + eps);
+                    const double invStd = 1 / sqrt(variance[i] + eps);
                     const double a = (double)gamma[i] * invStd;
                     const double k = a * invStd * invStd * (sums[2 * i + 1] / count);
-                    coefficients[4 * i] = ({{t}})stats[2 * i];
+                    dbeta[i] = ({{t}})sums[2 * i];
+                    dgamma[i] = ({{t}})(sums[2 * i + 1] / sqrt(variance[i] + eps));
+                    coefficients[4 * i] = ({{t}})mean[i];
                     coefficients[4 * i + 1] = ({{t}})a;
                     coefficients[4 * i + 2] = ({{t}})k;
                     coefficients[4 * i + 3] = ({{t}})(sums[2 * i] / count);

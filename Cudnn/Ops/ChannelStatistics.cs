@@ -9,58 +9,58 @@ namespace StaticGraph.Cuda.Ops;
 /// order into scratch (<c>sg_channel_partials_T</c>, <c>sg_channel_grad_partials_T</c>), then one thread per channel
 /// adds its chunks in order (<c>sg_channel_combine_f64</c>). The moments follow the CPU's method per type: float32 data
 /// in one pass shifted by the channel's first value, float64 data in two passes (the mean, then squared deviations).
+/// The forward op writes the moments straight into its statistics outputs; the backward op reads them from there.
 /// </summary>
 internal static class ChannelStatistics
 {
     /// <summary>Elements per partial sum.</summary>
     internal const long Chunk = 1024;
 
-    // Where the partial kernel centres the data: at zero, at the channel's first value, or at the mean in stats.
+    // Where the partial kernel centres the data: at zero, at the channel's first value, or at the mean already written.
     private const int CentreZero = 0, CentreFirst = 1, CentreMean = 2;
 
     // What the stats kernel derives from the combined sums.
     private const int ShiftedMoments = 0, MeanOnly = 1, VarianceOnly = 2;
 
     /// <summary>
-    /// Emits the launches that write each channel's batch mean and biased variance, as doubles <c>stats[2c]</c> and
-    /// <c>stats[2c + 1]</c>, into scratch, and returns that scratch.
+    /// Emits the launches that write each channel's batch mean and biased variance, as doubles <c>mean[c]</c> and
+    /// <c>variance[c]</c>, at <paramref name="mean"/> and <paramref name="variance"/> (the forward op's statistics outputs).
     /// </summary>
-    public static DeviceAddress Moments(LoweringContext ctx, Node x, KernelArg xArg)
+    public static void Moments(LoweringContext ctx, Node x, KernelArg xArg, DeviceAddress mean, DeviceAddress variance)
     {
         var l = Layout.Of(x.Shape);
         var type = KernelTypes.Of(x.DType);
-        var stats = ctx.Scratch(2 * l.Channels * sizeof(double));
         var sums = ctx.Scratch(2 * l.Channels * sizeof(double));
         var partials = ctx.Scratch(2 * l.Channels * l.Chunks * sizeof(double));
         if (type == KernelType.F32)
         {
-            Partials(ctx, type, l, xArg, stats, partials, CentreFirst);
+            Partials(ctx, type, l, xArg, mean, partials, CentreFirst);
             Combine(ctx, l, partials, sums);
-            Stats(ctx, type, l, xArg, sums, stats, ShiftedMoments);
+            Stats(ctx, type, l, xArg, sums, mean, variance, ShiftedMoments);
         }
         else
         {
-            Partials(ctx, type, l, xArg, stats, partials, CentreZero);
+            Partials(ctx, type, l, xArg, mean, partials, CentreZero);
             Combine(ctx, l, partials, sums);
-            Stats(ctx, type, l, xArg, sums, stats, MeanOnly);
-            Partials(ctx, type, l, xArg, stats, partials, CentreMean);
+            Stats(ctx, type, l, xArg, sums, mean, variance, MeanOnly);
+            Partials(ctx, type, l, xArg, mean, partials, CentreMean);
             Combine(ctx, l, partials, sums);
-            Stats(ctx, type, l, xArg, sums, stats, VarianceOnly);
+            Stats(ctx, type, l, xArg, sums, mean, variance, VarianceOnly);
         }
-        return stats;
     }
 
     /// <summary>
     /// Emits the launches that write, per channel, <c>sum(dy)</c> and <c>sum(dy * (x - mean))</c> as doubles
-    /// <c>sums[2c]</c> and <c>sums[2c + 1]</c> into scratch (the mean read from <paramref name="stats"/>), and returns it.
+    /// <c>sums[2c]</c> and <c>sums[2c + 1]</c> into scratch (the mean read from <paramref name="meanArg"/>, a double per
+    /// channel), and returns it.
     /// </summary>
-    public static DeviceAddress GradientSums(LoweringContext ctx, Node x, KernelArg xArg, KernelArg dyArg, DeviceAddress stats)
+    public static DeviceAddress GradientSums(LoweringContext ctx, Node x, KernelArg xArg, KernelArg dyArg, KernelArg meanArg)
     {
         var l = Layout.Of(x.Shape);
         var type = KernelTypes.Of(x.DType);
         var sums = ctx.Scratch(2 * l.Channels * sizeof(double));
         var partials = ctx.Scratch(2 * l.Channels * l.Chunks * sizeof(double));
-        ctx.Launch(GradPartialsKernel(type), l.Channels * l.Chunks, xArg, dyArg, KernelArg.Pointer(stats), KernelArg.Pointer(partials),
+        ctx.Launch(GradPartialsKernel(type), l.Channels * l.Chunks, xArg, dyArg, meanArg, KernelArg.Pointer(partials),
             KernelArg.I64(l.Channels * l.Chunks), KernelArg.I64(l.Channels), KernelArg.I64(l.Chunks), KernelArg.I64(Chunk),
             KernelArg.I64(l.Plane), KernelArg.I64(l.PerChannel));
         Combine(ctx, l, partials, sums);
@@ -82,16 +82,17 @@ internal static class ChannelStatistics
     /// <summary>The offset of element <c>m</c> (of <c>perChannel</c>) of channel <c>c</c>, as C code (needs <c>channels</c> and <c>plane</c>).</summary>
     private const string ElementOffset = "(m / plane * channels + c) * plane + m % plane";
 
-    private static void Partials(LoweringContext ctx, KernelType type, Layout l, KernelArg x, DeviceAddress stats, DeviceAddress partials, int centre) =>
-        ctx.Launch(PartialsKernel(type), l.Channels * l.Chunks, x, KernelArg.Pointer(stats), KernelArg.Pointer(partials),
+    private static void Partials(LoweringContext ctx, KernelType type, Layout l, KernelArg x, DeviceAddress mean, DeviceAddress partials, int centre) =>
+        ctx.Launch(PartialsKernel(type), l.Channels * l.Chunks, x, KernelArg.Pointer(mean), KernelArg.Pointer(partials),
             KernelArg.I64(l.Channels * l.Chunks), KernelArg.I64(l.Channels), KernelArg.I64(l.Chunks), KernelArg.I64(Chunk),
             KernelArg.I64(l.Plane), KernelArg.I64(l.PerChannel), KernelArg.I32(centre));
 
     private static void Combine(LoweringContext ctx, Layout l, DeviceAddress partials, DeviceAddress sums) =>
         ctx.Launch(CombineKernel, l.Channels, KernelArg.Pointer(partials), KernelArg.Pointer(sums), KernelArg.I64(l.Channels), KernelArg.I64(l.Chunks));
 
-    private static void Stats(LoweringContext ctx, KernelType type, Layout l, KernelArg x, DeviceAddress sums, DeviceAddress stats, int stage) =>
-        ctx.Launch(StatsKernel(type), l.Channels, x, KernelArg.Pointer(sums), KernelArg.Pointer(stats), KernelArg.I64(l.Channels),
+    private static void Stats(LoweringContext ctx, KernelType type, Layout l, KernelArg x, DeviceAddress sums, DeviceAddress mean, DeviceAddress variance,
+        int stage) =>
+        ctx.Launch(StatsKernel(type), l.Channels, x, KernelArg.Pointer(sums), KernelArg.Pointer(mean), KernelArg.Pointer(variance), KernelArg.I64(l.Channels),
             KernelArg.I64(l.Plane), KernelArg.I64(l.PerChannel), KernelArg.I32(stage));
 
     private static KernelParameter[] ChunkParameters =>
@@ -103,7 +104,7 @@ internal static class ChannelStatistics
         var t = type.C();
         KernelParameter[] parameters =
         [
-            new($"const {t}* __restrict__", "x"), new("const double* __restrict__", "stats"), new("double* __restrict__", "partials"),
+            new($"const {t}* __restrict__", "x"), new("const double* __restrict__", "mean"), new("double* __restrict__", "partials"),
             .. ChunkParameters, new("int", "centreAt"),
         ];
         var body = $$"""
@@ -112,7 +113,7 @@ internal static class ChannelStatistics
                     const long long c = i / chunks;
                     const long long first = (i % chunks) * chunk;
                     const long long last = min(perChannel, first + chunk);
-                    const double centre = centreAt == {{CentreZero}} ? 0.0 : centreAt == {{CentreFirst}} ? (double)x[c * plane] : stats[2 * c];
+                    const double centre = centreAt == {{CentreZero}} ? 0.0 : centreAt == {{CentreFirst}} ? (double)x[c * plane] : mean[c];
                     double sum = 0, squares = 0;
                     for (long long m = first; m < last; ++m)
                     {
@@ -133,7 +134,7 @@ internal static class ChannelStatistics
         var t = type.C();
         KernelParameter[] parameters =
         [
-            new($"const {t}* __restrict__", "x"), new($"const {t}* __restrict__", "dy"), new("const double* __restrict__", "stats"),
+            new($"const {t}* __restrict__", "x"), new($"const {t}* __restrict__", "dy"), new("const double* __restrict__", "mean"),
             new("double* __restrict__", "partials"), .. ChunkParameters,
         ];
         var body = $$"""
@@ -142,14 +143,14 @@ internal static class ChannelStatistics
                     const long long c = i / chunks;
                     const long long first = (i % chunks) * chunk;
                     const long long last = min(perChannel, first + chunk);
-                    const double mean = stats[2 * c];
+                    const double centre = mean[c];
                     double sumDy = 0, sumDyCentred = 0;
                     for (long long m = first; m < last; ++m)
                     {
                         const long long o = {{ElementOffset}};
                         const double g = (double)dy[o];
                         sumDy += g;
-                        sumDyCentred += g * ((double)x[o] - mean);
+                        sumDyCentred += g * ((double)x[o] - centre);
                     }
                     partials[2 * i] = sumDy;
                     partials[2 * i + 1] = sumDyCentred;
@@ -184,8 +185,8 @@ internal static class ChannelStatistics
         var t = type.C();
         KernelParameter[] parameters =
         [
-            new($"const {t}* __restrict__", "x"), new("const double* __restrict__", "sums"), new("double* __restrict__", "stats"),
-            KernelTypes.Count, new("long long", "plane"), new("long long", "perChannel"), new("int", "stage"),
+            new($"const {t}* __restrict__", "x"), new("const double* __restrict__", "sums"), new("double* __restrict__", "mean"),
+            new("double* __restrict__", "variance"), KernelTypes.Count, new("long long", "plane"), new("long long", "perChannel"), new("int", "stage"),
         ];
         var body = $$"""
                 {{KernelTypes.IndexLoop}}
@@ -194,12 +195,12 @@ internal static class ChannelStatistics
                     if (stage == {{ShiftedMoments}})
                     {
                         const double shiftedMean = sums[2 * i] / count;
-                        const double variance = sums[2 * i + 1] / count - shiftedMean * shiftedMean;
-                        stats[2 * i] = (double)x[i * plane] + shiftedMean;
-                        stats[2 * i + 1] = variance < 0 ? 0.0 : variance;
+                        const double shiftedVariance = sums[2 * i + 1] / count - shiftedMean * shiftedMean;
+                        mean[i] = (double)x[i * plane] + shiftedMean;
+                        variance[i] = shiftedVariance < 0 ? 0.0 : shiftedVariance;
                     }
-                    else if (stage == {{MeanOnly}}) stats[2 * i] = sums[2 * i] / count;
-                    else stats[2 * i + 1] = sums[2 * i + 1] / count;
+                    else if (stage == {{MeanOnly}}) mean[i] = sums[2 * i] / count;
+                    else variance[i] = sums[2 * i + 1] / count;
                 }
             """;
         return CudaKernelSource.Create($"sg_channel_stats_{type.Suffix()}", parameters, body);

@@ -3,7 +3,8 @@ namespace StaticGraph;
 /// <summary>
 /// Reverse-mode differentiation as a graph transformation: walks the graph from a scalar loss
 /// backwards and asks each op for its gradient rule, which appends ordinary nodes to the same
-/// builder. The backward pass is therefore lowered, planned and run like the forward pass.
+/// builder. The backward pass is therefore lowered, planned and run like the forward pass. A
+/// multi-output op's rule receives the gradients of all its outputs at once.
 /// </summary>
 public static class Autodiff
 {
@@ -19,12 +20,22 @@ public static class Autodiff
         var requiresGrad = RequiresGradient(loss, wrt);
         var grads = new Dictionary<Node, Node> { [loss] = b.Scalar(1, loss.DType) };
 
-        // Node ids are a topological order, so descending ids visit every consumer before its inputs.
+        // Node ids are a topological order, so descending ids visit every consumer before its inputs,
+        // and every projection of a multi-output node (created right after it) before the node.
         for (var id = loss.Id; id >= 0; id--)
         {
             var node = b.Nodes[id];
-            if (!grads.TryGetValue(node, out var dy) || node.Inputs.Count == 0) continue;
-            var inputGrads = node.Op.Gradient(b, node, dy);
+            // A projection's gradient waits for its producer, whose rule gets the gradients of all its outputs.
+            if (node.Inputs.Count == 0 || node.Op is OutputOp) continue;
+            var outputGrads = new Node?[node.Outputs.Count];
+            var any = false;
+            for (var o = 0; o < outputGrads.Length; o++)
+            {
+                outputGrads[o] = grads.GetValueOrDefault(node.Outputs[o]);
+                any |= outputGrads[o] is not null;
+            }
+            if (!any) continue;
+            var inputGrads = node.Op.Gradient(b, node, outputGrads);
             for (var i = 0; i < node.Inputs.Count; i++)
             {
                 var input = node.Inputs[i];

@@ -6,6 +6,12 @@ public interface IBackend
     /// <summary>A short name ("cpu", "cuda").</summary>
     string Name { get; }
 
+    /// <summary>
+    /// The dtypes this backend computes and stores. <see cref="Compile"/> refuses a program with a value of any other
+    /// dtype, naming the node, its op and the dtype, before anything is allocated (see <see cref="DTypeSupport"/>).
+    /// </summary>
+    IReadOnlySet<DType> SupportedDTypes { get; }
+
     /// <summary>Compiles <paramref name="program"/>: plans memory, prepares kernels, initialises variables.</summary>
     IExecutable Compile(GraphProgram program, CompileOptions options);
 

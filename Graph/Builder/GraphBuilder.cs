@@ -6,7 +6,7 @@ namespace StaticGraph;
 /// <summary>
 /// Builds a static graph node by node. Every node passes through <see cref="Apply(Op, Node[])"/>,
 /// which checks the op's type rule and fails at once, naming the node, its inputs and what was
-/// expected. Ops add their own convenience methods as extension methods beside their definition.
+/// expected. A multi-output op's further outputs are projection nodes created right after it. Ops add their own convenience methods as extension methods beside their definition.
 /// </summary>
 public sealed class GraphBuilder
 {
@@ -33,7 +33,7 @@ public sealed class GraphBuilder
     /// <summary>State assignments that a training step performs (e.g. BN running statistics).</summary>
     public IReadOnlyList<StateUpdate> StateUpdates => _stateUpdates;
 
-    /// <summary>Applies <paramref name="op"/> to <paramref name="inputs"/>.</summary>
+    /// <summary>Applies <paramref name="op"/> to <paramref name="inputs"/>; for a multi-output op, the node is output 0 and <see cref="Node.Outputs"/> has the rest.</summary>
     public Node Apply(Op op, params Node[] inputs) => ApplyNamed(op, null, inputs);
 
     /// <summary>Applies <paramref name="op"/> to <paramref name="inputs"/>, giving the node a qualified name.</summary>
@@ -47,19 +47,37 @@ public sealed class GraphBuilder
             if (!ReferenceEquals(input.Owner, this))
                 throw new GraphBuildException($"{Describe(op, name)}: input {input} belongs to another GraphBuilder");
         }
-        TensorType type;
+        TensorType[] types;
         try
         {
-            type = op.InferType(inputs.Select(i => i.Type).ToArray());
+            types = op.InferTypes(inputs.Select(i => i.Type).ToArray());
+            if (types.Length == 0) throw new InvalidOperationException($"op {op.Name} declared no outputs");
         }
         catch (OpTypeException e)
         {
             throw new GraphBuildException($"{Describe(op, name)}({string.Join(", ", inputs.Select(i => $"{i}: {i.Type}"))}): {e.Message}");
         }
-        var node = new Node(_nodes.Count, op, inputs, type, name, this);
+        var node = new Node(_nodes.Count, op, inputs, types[0], name, this);
         _nodes.Add(node);
+        if (types.Length > 1)
+        {
+            var outputs = new Node[types.Length];
+            outputs[0] = node;
+            for (var i = 1; i < types.Length; i++)
+            {
+                outputs[i] = new Node(_nodes.Count, new OutputOp(i), [node], types[i], null, this);
+                _nodes.Add(outputs[i]);
+            }
+            node.SetOutputs(outputs);
+        }
         return node;
     }
+
+    /// <summary>
+    /// Applies a multi-output op and returns every output, the node itself first and then its
+    /// projections (a single-output op gives one).
+    /// </summary>
+    public IReadOnlyList<Node> ApplyMulti(Op op, params Node[] inputs) => Apply(op, inputs).Outputs;
 
     /// <summary>Opens a name scope; names created inside are prefixed "scope.".</summary>
     public IDisposable Scope(string name)

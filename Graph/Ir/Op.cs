@@ -3,7 +3,8 @@ namespace StaticGraph;
 /// <summary>
 /// The definition of one primitive operation: its type rule (shapes and dtypes, checked when a
 /// node is built) and its gradient rule, expressed as graph ops so that the backward pass is an
-/// ordinary graph. Kernels live per backend and are found by the op's type.
+/// ordinary graph. Kernels live per backend and are found by the op's type. Most ops have one
+/// output; an op that computes several values at once derives from <see cref="MultiOutputOp"/>.
 /// </summary>
 public abstract class Op
 {
@@ -17,10 +18,29 @@ public abstract class Op
     public abstract TensorType InferType(IReadOnlyList<TensorType> inputs);
 
     /// <summary>
+    /// The type of every output for these input types, output 0 first. One output unless the op is a
+    /// <see cref="MultiOutputOp"/>: the builder makes output 0 the node itself and each further output
+    /// a projection node (<see cref="OutputOp"/>).
+    /// </summary>
+    public virtual TensorType[] InferTypes(IReadOnlyList<TensorType> inputs) => [InferType(inputs)];
+
+    /// <summary>
     /// Gradients with respect to each input, given the gradient of the output, built as new nodes
     /// with <paramref name="b"/>. A null entry means no gradient flows to that input.
     /// </summary>
     public abstract Node?[] Gradient(GraphBuilder b, Node node, Node outputGradient);
+
+    /// <summary>
+    /// Gradients with respect to each input, given the gradient of each output (null where none
+    /// flows; at least one is not null). Autodiff calls this form; a single-output op answers with
+    /// <see cref="Gradient(GraphBuilder, Node, Node)"/>.
+    /// </summary>
+    public virtual Node?[] Gradient(GraphBuilder b, Node node, IReadOnlyList<Node?> outputGradients)
+    {
+        ArgumentNullException.ThrowIfNull(outputGradients);
+        return outputGradients[0] is { } dy ? Gradient(b, node, dy)
+            : throw new InvalidOperationException($"{node} ({Name}) has one output and was asked for a gradient without its output's");
+    }
 
     /// <summary>
     /// The input whose bytes the output is, reinterpreted, in a program of <paramref name="mode"/>

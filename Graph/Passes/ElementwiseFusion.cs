@@ -56,7 +56,9 @@ public sealed class ElementwiseFusion
         var needed = new HashSet<Node>(program.Fetches.Concat(program.Updates.Select(u => u.NewValue)).Concat(program.Inputs));
         foreach (var n in nodes)
             if (n.Op.AliasOf(program.Mode) is not null) needed.UnionWith(n.Inputs);
-        bool Fusible(Node n) => n.Op.AliasOf(program.Mode) is null && n.Op is not (InputOp or VariableOp or ConstantOp) && isElementwise(n);
+        // A multi-output node writes several buffers, which a fused kernel (one root value) cannot.
+        bool Fusible(Node n) => n.Op.AliasOf(program.Mode) is null && n.Op is not (InputOp or VariableOp or ConstantOp or OutputOp)
+            && n.Outputs.Count == 1 && isElementwise(n);
 
         var assigned = new HashSet<Node>();
         var groups = new List<FusedGroup>();

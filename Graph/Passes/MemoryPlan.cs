@@ -18,6 +18,7 @@ public readonly record struct BufferInterval(Node Owner, int Start, int End, lon
 /// <summary>
 /// The arena layout of a program: each transient value gets a byte range, live from the node that
 /// writes it to its last reader; buffers live at the same time never overlap, others reuse space.
+/// Every output of a multi-output node has its own buffer, live from that node's kernel.
 /// Variables and constants persist across runs and live outside the arena.
 /// </summary>
 public sealed class MemoryPlan
@@ -72,6 +73,13 @@ public sealed class MemoryPlan
         var end = new Dictionary<Node, int>();
         foreach (var n in nodes)
         {
+            // A projection is written by its producer's kernel, alongside the producer's other outputs
+            // (so they never share bytes), and reads nothing itself.
+            if (n.Op is OutputOp)
+            {
+                start[n] = index[computedBy(n.Producer)];
+                continue;
+            }
             var r = Root(n);
             var at = index[computedBy(n)];
             var interior = !ReferenceEquals(computedBy(n), n);

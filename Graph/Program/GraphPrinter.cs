@@ -5,7 +5,10 @@ namespace StaticGraph;
 /// <summary>Prints programs as readable listings and as Graphviz DOT.</summary>
 public static class GraphPrinter
 {
-    /// <summary>One line per node: <c>%12 = conv2d(%3, %4) stride=1 pad=1 : f32[128,16,28,28]</c>.</summary>
+    /// <summary>
+    /// One line per node: <c>%12 = conv2d(%3, %4) stride=1 pad=1 : f32[128,16,28,28]</c>; a further output of a
+    /// multi-output node is its own line, <c>%13 = output(%12) index=1 : f64[16]</c>.
+    /// </summary>
     public static string Line(Node n)
     {
         var sb = new StringBuilder();
@@ -34,10 +37,14 @@ public static class GraphPrinter
         var sb = new StringBuilder("digraph program {\n  node [shape=box, fontname=\"monospace\"];\n");
         foreach (var n in p.Nodes)
         {
-            var label = $"%{n.Id} {n.Op.Name}{(n.Name is null ? "" : " " + n.Name)}\\n{n.Type}";
-            var style = n.Op is VariableOp ? ", style=filled, fillcolor=lightyellow" : n.Op is InputOp ? ", style=filled, fillcolor=lightblue" : "";
+            var what = n.Op is OutputOp o ? $"output {o.Index}" : n.Op.Name;
+            var label = $"%{n.Id} {what}{(n.Name is null ? "" : " " + n.Name)}\\n{n.Type}";
+            var style = n.Op is VariableOp ? ", style=filled, fillcolor=lightyellow" : n.Op is InputOp ? ", style=filled, fillcolor=lightblue"
+                : n.Op is OutputOp ? ", style=dashed" : "";
             sb.Append($"  n{n.Id} [label=\"{label.Replace("\"", "\\\"")}\"{style}];\n");
-            foreach (var i in n.Inputs) sb.Append($"  n{i.Id} -> n{n.Id};\n");
+            // A projection is written by its producer's kernel: drawn as a dotted edge, not a read.
+            var edge = n.Op is OutputOp ? " [style=dotted]" : "";
+            foreach (var i in n.Inputs) sb.Append($"  n{i.Id} -> n{n.Id}{edge};\n");
         }
         foreach (var u in p.Updates) sb.Append($"  n{u.NewValue.Id} -> n{u.Variable.Id} [style=dashed, label=\"update\"];\n");
         return sb.Append("}\n").ToString();

@@ -52,7 +52,10 @@ public sealed class GraphProgram
     /// <summary>An inference program computing <paramref name="outputs"/>.</summary>
     public static GraphProgram Inference(params Node[] outputs) => Create(ProgramMode.Inference, outputs, [], null, null);
 
-    /// <summary>A program of the given mode; prunes everything the fetches and updates do not need.</summary>
+    /// <summary>
+    /// A program of the given mode; prunes everything the fetches and updates do not need, but keeps
+    /// every output of a multi-output node it keeps.
+    /// </summary>
     public static GraphProgram Create(ProgramMode mode, IReadOnlyList<Node> fetches, IReadOnlyList<StateUpdate> updates, Schedule? schedule, Node? lr)
     {
         if (fetches.Count == 0 && updates.Count == 0) throw new GraphBuildException("a program needs at least one fetch or update");
@@ -68,6 +71,8 @@ public sealed class GraphProgram
             needed[n.Id] = true;
             if (n.Op.AliasOf(mode) is { } k) stack.Push(n.Inputs[k]);
             else foreach (var i in n.Inputs) stack.Push(i);
+            // A kernel writes all its outputs, so a kept producer keeps every projection (which keeps the producer).
+            foreach (var o in n.Outputs) stack.Push(o);
         }
         var nodes = owner.Nodes.Where(n => needed[n.Id]).ToArray();
         return new GraphProgram(mode, nodes, [.. fetches], [.. updates], schedule, lr);

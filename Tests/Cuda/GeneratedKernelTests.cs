@@ -88,7 +88,8 @@ public class GeneratedKernelTests
         var missing = ModelPrograms.All()
             .SelectMany(c => c.Build(DType.F32, 2, 16).Training.Nodes)
             .Select(n => n.Op)
-            .Where(op => op is not (InputOp or VariableOp or ConstantOp) && op.AliasOf(ProgramMode.Training) is null && op.AliasOf(ProgramMode.Inference) is null)
+            // A projection of a multi-output node is written by its producer's lowering.
+            .Where(op => op is not (InputOp or VariableOp or ConstantOp or OutputOp) && op.AliasOf(ProgramMode.Training) is null && op.AliasOf(ProgramMode.Inference) is null)
             .Select(op => op.GetType())
             .Distinct()
             .Where(t => !CudaLoweringRegistry.LoweredOpTypes().Contains(t))

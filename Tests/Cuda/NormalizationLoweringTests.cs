@@ -5,7 +5,10 @@ using Xunit;
 
 namespace StaticGraph.Tests.Cuda;
 
-/// <summary>Batch normalisation and its gradients: per-channel sums through scratch in fixed chunks, CPU semantics on the emulator.</summary>
+/// <summary>
+/// Batch normalisation, its statistics outputs and its gradients: per-channel sums through scratch in fixed chunks, CPU
+/// semantics on the emulator.
+/// </summary>
 public class NormalizationLoweringTests
 {
     public static TheoryData<DType, int[]> Shapes()
@@ -24,14 +27,13 @@ public class NormalizationLoweringTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void Training_batch_norm_its_gradients_and_channel_moments_match_the_CPU(DType dtype, int[] shape)
+    public void Training_batch_norm_its_statistics_and_its_gradients_match_the_CPU(DType dtype, int[] shape)
     {
         var (b, x, gamma, beta, mean, variance, feeds) = Inputs(dtype, shape);
         var dy = b.Input("dy", dtype, shape);
-        var y = b.BatchNormRaw(x, gamma, beta, mean, variance, eps: 1e-3);
-        var dx = b.Apply(new BatchNormBackwardOp(1e-3), x, gamma, dy);
-        var dgamma = b.Apply(new BatchNormScaleGradOp(1e-3), x, dy);
-        var program = GraphProgram.Create(ProgramMode.Training, [y, dx, dgamma, b.ChannelMoments(x)], [], null, null);
+        var (y, batchMean, batchVar) = b.BatchNormWithStatistics(x, gamma, beta, mean, variance, eps: 1e-3);
+        var grads = b.ApplyMulti(new BatchNormBackwardOp(1e-3), x, gamma, dy, batchMean, batchVar);
+        var program = GraphProgram.Create(ProgramMode.Training, [y, batchMean, batchVar, .. grads], [], null, null);
         var count = shape.Aggregate(1, (a, d) => a * d);
         feeds["dy"] = ElementwiseLoweringTests.Feeds(dtype, ("dy", count))["dy"];
         EmulatorParity.AssertMatchesCpu(program, feeds);
@@ -43,7 +45,8 @@ public class NormalizationLoweringTests
     public void Inference_batch_norm_uses_the_running_statistics(DType dtype)
     {
         var (b, x, gamma, beta, mean, variance, feeds) = Inputs(dtype, [3, 4, 2, 3]);
-        var plan = EmulatorParity.AssertMatchesCpu(GraphProgram.Inference(b.BatchNormRaw(x, gamma, beta, mean, variance)), feeds);
+        var (y, usedMean, usedVar) = b.BatchNormWithStatistics(x, gamma, beta, mean, variance);
+        var plan = EmulatorParity.AssertMatchesCpu(GraphProgram.Inference(y, usedMean, usedVar), feeds);
         Assert.DoesNotContain(plan.Commands.OfType<LaunchCommand>(), c => c.Kernel.Name.StartsWith("sg_channel_", StringComparison.Ordinal));
     }
 
@@ -54,8 +57,24 @@ public class NormalizationLoweringTests
     {
         var (b, x, gamma, beta, mean, variance, feeds) = Inputs(dtype, [4, 2, 6, 6]);
         var shifted = b.AddScalar(x, 1000);
-        var program = GraphProgram.Create(ProgramMode.Training, [b.BatchNormRaw(shifted, gamma, beta, mean, variance), b.ChannelMoments(shifted)], [], null, null);
+        var (y, batchMean, batchVar) = b.BatchNormWithStatistics(shifted, gamma, beta, mean, variance);
+        var program = GraphProgram.Create(ProgramMode.Training, [y, batchMean, batchVar], [], null, null);
         EmulatorParity.AssertMatchesCpu(program, feeds);
+    }
+
+    [Fact]
+    public void A_training_step_computes_each_channels_moments_once()
+    {
+        // The moments' partial sums run for the forward op only; the backward op's partials are the gradient sums.
+        var (b, x, gamma, beta, mean, variance, _) = Inputs(DType.F32, [4, 3, 5, 5]);
+        var y = b.BatchNormRaw(x, gamma, beta, mean, variance);
+        var grads = Autodiff.Gradients(b.SumAll(b.Square(y)), [x, gamma, beta]);
+        var plan = CudaPlanner.Plan(GraphProgram.Create(ProgramMode.Training, [.. grads.Values], [], null, null));
+        var names = plan.Commands.OfType<LaunchCommand>().Select(c => c.Kernel.Name).ToList();
+        Assert.Equal(1, names.Count(n => n.StartsWith("sg_channel_partials_", StringComparison.Ordinal)));
+        Assert.Equal(1, names.Count(n => n.StartsWith("sg_channel_grad_partials_", StringComparison.Ordinal)));
+        // dbeta comes with dgamma from the gradient sums, not from a reduction of dy (the loss's own sum is pruned).
+        Assert.DoesNotContain(names, n => n.StartsWith("sg_reduce_", StringComparison.Ordinal));
     }
 
     private static (GraphBuilder B, Node X, Node Gamma, Node Beta, Node Mean, Node Var, Dictionary<string, Array> Feeds) Inputs(DType dtype, int[] shape)

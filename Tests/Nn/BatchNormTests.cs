@@ -1,3 +1,5 @@
+using StaticGraph.Backend;
+using StaticGraph.Backend.Cpu;
 using StaticGraph.Ops;
 using Xunit;
 
@@ -106,15 +108,86 @@ public class BatchNormTests
         var v = Inputs(shape, seed: 7);
         v = [.. v, TestValues.Uniform(TestValues.Count(shape), seed: 8)];
         int[][] shapes = [.. Shapes(shape), shape];
-        Node[] Build(GraphBuilder b, Node[] i)
+        (ulong[] Bits, string What)[] Run(int threads)
         {
-            var y = BatchNorm(b, i);
+            var b = new GraphBuilder();
+            var i = shapes.Select((s, k) => b.Input(GradientCheck.InputName(k), DType.F32, s)).ToArray();
+            var (y, mean, variance) = b.BatchNormWithStatistics(i[0], i[1], i[2], i[3], i[4], Eps);
             var grads = Autodiff.Gradients(b.SumAll(b.Mul(y, i[5])), [i[0], i[1], i[2]]);
-            return [y, grads[i[0]], grads[i[1]], grads[i[2]], b.ChannelMoments(i[0])];
+            Node[] outputs = [y, grads[i[0]], grads[i[1]], grads[i[2]], mean, variance];
+            var program = GraphProgram.Create(ProgramMode.Training, outputs, [], null, null);
+            using var run = CpuBackend.Instance.Compile(program, new CompileOptions(Threads: threads));
+            for (var k = 0; k < v.Length; k++) run.SetInput<float>(GradientCheck.InputName(k), TestValues.ToSingle(v[k]));
+            run.Run();
+            return outputs.Select(o => o.DType == DType.F64
+                ? (run.Read<double>(o).Select(BitConverter.DoubleToUInt64Bits).ToArray(), o.ToString())
+                : (run.Read<float>(o).Select(e => (ulong)BitConverter.SingleToUInt32Bits(e)).ToArray(), o.ToString())).ToArray();
         }
-        var one = OpRunner.RunF32(shapes, v, Build, ProgramMode.Training, threads: 1);
-        var two = OpRunner.RunF32(shapes, v, Build, ProgramMode.Training, threads: 2);
-        Bitwise.AssertIdentical(one, two);
+        var one = Run(1);
+        var two = Run(2);
+        for (var k = 0; k < one.Length; k++) Assert.True(one[k].Bits.SequenceEqual(two[k].Bits), $"output {k} ({one[k].What}) differs between 1 and 2 threads");
+    }
+
+    [Fact]
+    public void The_statistics_outputs_are_the_batch_moments_in_training_and_the_running_statistics_in_inference()
+    {
+        var v = Inputs(XShape, seed: 10);
+        Node[] Statistics(GraphBuilder b, Node[] i)
+        {
+            var (_, mean, variance) = b.BatchNormWithStatistics(i[0], i[1], i[2], i[3], i[4], Eps);
+            return [mean, variance];
+        }
+        var training = OpRunner.RunF64(Shapes(XShape), v, Statistics, ProgramMode.Training);
+        var (mean, variance) = NaiveReference.ChannelMoments(v[0], XShape, ddof: 0);
+        AssertClose(mean, training[0], 1e-12);
+        AssertClose(variance, training[1], 1e-12);
+        var inference = OpRunner.RunF64(Shapes(XShape), v, Statistics, ProgramMode.Inference);
+        Assert.Equal(v[3], inference[0]);
+        Assert.Equal(v[4], inference[1]);
+    }
+
+    [Fact]
+    public void Float32_batch_norm_keeps_its_statistics_in_float64()
+    {
+        var b = new GraphBuilder();
+        var x = b.Input("x", DType.F32, 2, 3, 4, 4);
+        var c = b.Input("c", DType.F32, 3);
+        var outputs = b.ApplyMulti(new BatchNormOp(), x, c, c, c, c);
+        Assert.Equal(["f32[2,3,4,4]", "f64[3]", "f64[3]"], outputs.Select(o => o.Type.ToString()));
+        Assert.Equal([outputs[0], outputs[0]], outputs.Skip(1).Select(o => o.Producer));
+        Assert.Equal([0, 1, 2], outputs.Select(o => o.OutputIndex));
+    }
+
+    [Fact]
+    public void Gradients_through_the_statistics_outputs_match_central_differences()
+    {
+        // A loss reading y, the batch mean and the batch variance: dx gathers all three paths.
+        int[] shape = [3, 2, 3, 2];
+        Node Apply(GraphBuilder b, Node[] i)
+        {
+            var (y, mean, variance) = b.BatchNormWithStatistics(i[0], i[1], i[2], i[3], i[4], Eps);
+            var (m, s) = (b.Reshape(mean, 1, 2, 1, 1), b.Reshape(variance, 1, 2, 1, 1));
+            return b.Add(b.Add(y, m), b.Mul(s, s));
+        }
+        GradientCheck.AssertGradientsMatch(Inputs(shape, seed: 11), Shapes(shape), Apply, [0, 1, 2], ProgramMode.Training);
+    }
+
+    [Fact]
+    public void Gradients_of_the_statistics_alone_match_central_differences()
+    {
+        // No gradient reaches y: the backward op is not built, and dx comes from the statistics alone.
+        int[] shape = [4, 3, 2, 1];
+        Node Apply(GraphBuilder b, Node[] i)
+        {
+            var (_, mean, variance) = b.BatchNormWithStatistics(i[0], i[1], i[2], i[3], i[4], Eps);
+            return b.Add(b.Square(mean), variance);
+        }
+        GradientCheck.AssertGradientsMatch(Inputs(shape, seed: 12), Shapes(shape), Apply, [0], ProgramMode.Training);
+        var b = new GraphBuilder(DType.F64);
+        var i = Shapes(shape).Select((s, k) => b.Input("in" + k, DType.F64, s)).ToArray();
+        var before = b.Nodes.Count;
+        Autodiff.Gradients(b.SumAll(Apply(b, i)), [i[0]]);
+        Assert.DoesNotContain(b.Nodes.Skip(before), n => n.Op is BatchNormBackwardOp);
     }
 
     [Fact]
@@ -167,26 +240,32 @@ public class BatchNormTests
     }
 
     [Fact]
-    public void The_backward_ops_check_the_gradient_type_when_built()
+    public void The_backward_op_checks_the_gradient_and_statistics_types_when_built()
     {
         var b = new GraphBuilder();
         var x = b.Input("x", DType.F32, 2, 3, 4, 4);
         var gamma = b.Input("g", DType.F32, 3);
         var dy = b.Input("dy", DType.F32, 2, 3, 4, 5);
-        Conv2dTests.AssertNames(Assert.Throws<GraphBuildException>(() => b.Apply(new BatchNormBackwardOp(), x, gamma, dy)),
+        var stats = b.Input("s", DType.F64, 3);
+        var single = b.Input("s32", DType.F32, 3);
+        Conv2dTests.AssertNames(Assert.Throws<GraphBuildException>(() => b.Apply(new BatchNormBackwardOp(), x, gamma, dy, stats, stats)),
             "batch_norm_backward", "f32[2,3,4,5]", "the input's type f32[2,3,4,4]");
-        Conv2dTests.AssertNames(Assert.Throws<GraphBuildException>(() => b.Apply(new BatchNormScaleGradOp(), x, dy)),
-            "batch_norm_scale_grad", "f32[2,3,4,5]", "the input's type f32[2,3,4,4]");
-        Assert.Equal(new Shape(3), b.Apply(new BatchNormScaleGradOp(), x, x).Shape);
+        Conv2dTests.AssertNames(Assert.Throws<GraphBuildException>(() => b.Apply(new BatchNormBackwardOp(), x, gamma, x, single, stats)),
+            "batch_norm_backward", "f32[3]", "the batch mean to be the forward op's statistics output f64[3]");
+        var outputs = b.ApplyMulti(new BatchNormBackwardOp(), x, gamma, x, stats, stats);
+        Assert.Equal(["f32[2,3,4,4]", "f32[3]", "f32[3]"], outputs.Select(o => o.Type.ToString()));
     }
 
     [Fact]
-    public void The_listing_shows_eps()
+    public void The_listing_shows_eps_and_each_statistics_output()
     {
         var b = new GraphBuilder();
         var x = b.Input("x", DType.F32, 2, 3);
         var c = b.Input("c", DType.F32, 3);
-        Assert.Contains("batch_norm(%0, %1, %1, %1, %1) eps=1e-05", GraphPrinter.Line(b.BatchNormRaw(x, c, c, c, c)));
+        var y = b.BatchNormRaw(x, c, c, c, c);
+        Assert.Equal("%2 = batch_norm(%0, %1, %1, %1, %1) eps=1e-05 : f32[2,3]", GraphPrinter.Line(y));
+        Assert.Equal("%3 = output(%2) index=1 : f64[3]", GraphPrinter.Line(y.Outputs[1]));
+        Assert.Equal("%4 = output(%2) index=2 : f64[3]", GraphPrinter.Line(y.Outputs[2]));
     }
 
     [Fact]

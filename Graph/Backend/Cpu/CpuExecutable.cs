@@ -39,8 +39,9 @@ public sealed unsafe class CpuExecutable : Executable
             var kernels = new List<(Node, CpuKernel)>();
             foreach (var n in program.Nodes)
             {
-                if (n.Op is InputOp or VariableOp or ConstantOp || n.Op.AliasOf(program.Mode) is not null) continue;
-                var args = new CpuKernelArgs(n, _tensors[n], n.Inputs.Select(i => _tensors[i]).ToArray(), program.Mode, _workers.Count);
+                // A projection of a multi-output node is written by its producer's kernel.
+                if (n.Op is InputOp or VariableOp or ConstantOp or OutputOp || n.Op.AliasOf(program.Mode) is not null) continue;
+                var args = new CpuKernelArgs(n, n.Outputs.Select(o => _tensors[o]).ToArray(), n.Inputs.Select(i => _tensors[i]).ToArray(), program.Mode, _workers.Count);
                 kernels.Add((n, CpuKernelRegistry.Create(args)));
                 scratchPerWorker = Math.Max(scratchPerWorker, (args.ScratchBytesPerWorker + 63) / 64 * 64);
             }
@@ -92,7 +93,8 @@ public sealed unsafe class CpuExecutable : Executable
                 var (ticks, calls) = _profile.GetValueOrDefault(node.Op.Name);
                 _profile[node.Op.Name] = (ticks + System.Diagnostics.Stopwatch.GetTimestamp() - start, calls + 1);
             }
-            if (CheckFinite) ThrowIfNotFinite(node);
+            if (CheckFinite)
+                foreach (var output in node.Outputs) ThrowIfNotFinite(output);
         }
         if (GuardUpdates)
             foreach (var u in Program.Updates) ThrowIfNotFinite(u.NewValue);

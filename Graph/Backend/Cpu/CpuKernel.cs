@@ -6,11 +6,16 @@ namespace StaticGraph.Backend.Cpu;
 /// </summary>
 public abstract class CpuKernel
 {
-    /// <summary>Computes the node's value into its output buffer.</summary>
+    /// <summary>Computes the node's value (every output, for a multi-output op) into its output buffers.</summary>
     public abstract void Run(CpuContext ctx);
 }
 
-/// <summary>Marks a <see cref="CpuKernel"/> as the CPU implementation of an op type; it needs a constructor taking <see cref="CpuKernelArgs"/>.</summary>
+/// <summary>
+/// Marks a <see cref="CpuKernel"/> as the CPU implementation of an op type; it needs a constructor taking
+/// <see cref="CpuKernelArgs"/>. A kernel written once for every element type is a generic class <c>XKernel&lt;T&gt;</c>:
+/// <see cref="CpuKernelRegistry"/> instantiates it with the .NET type of the node's dtype (output 0's), for every dtype
+/// of the backend its constraints admit, so no kernel branches on the dtype itself.
+/// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
 public sealed class CpuKernelForAttribute(Type opType) : Attribute
 {
@@ -21,10 +26,10 @@ public sealed class CpuKernelForAttribute(Type opType) : Attribute
 /// <summary>What a kernel's constructor gets: its node, buffers, mode, and a way to ask for scratch memory.</summary>
 public sealed class CpuKernelArgs
 {
-    internal CpuKernelArgs(Node node, CpuTensor output, CpuTensor[] inputs, ProgramMode mode, int workers)
+    internal CpuKernelArgs(Node node, CpuTensor[] outputs, CpuTensor[] inputs, ProgramMode mode, int workers)
     {
         Node = node;
-        Output = output;
+        Outputs = outputs;
         Inputs = inputs;
         Mode = mode;
         Workers = workers;
@@ -33,8 +38,11 @@ public sealed class CpuKernelArgs
     /// <summary>The node implemented.</summary>
     public Node Node { get; }
 
-    /// <summary>The output buffer.</summary>
-    public CpuTensor Output { get; }
+    /// <summary>The output buffer (output 0, the node's own value).</summary>
+    public CpuTensor Output => Outputs[0];
+
+    /// <summary>Every output buffer, in the order of <see cref="StaticGraph.Node.Outputs"/> (one unless the op has several outputs).</summary>
+    public IReadOnlyList<CpuTensor> Outputs { get; }
 
     /// <summary>The input buffers, in the node's input order.</summary>
     public IReadOnlyList<CpuTensor> Inputs { get; }

@@ -16,8 +16,11 @@ internal sealed class EmulatedCudaBackend(ComputePrecision precision) : IBackend
 {
     public string Name => EmulatedCudaBackendProvider.Key;
 
+    public IReadOnlySet<DType> SupportedDTypes => CudaPlanner.SupportedDTypes;
+
     public IExecutable Compile(GraphProgram program, CompileOptions options)
     {
+        this.RequireSupported(program);
         var plan = CudaPlanner.Plan(program, new CudaPlanOptions(precision));
         return new PlanEmulator(plan, options.Seed, options.ShareVariablesWith switch
         {

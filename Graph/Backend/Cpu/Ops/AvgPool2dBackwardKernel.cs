@@ -5,7 +5,8 @@ namespace StaticGraph.Backend.Cpu;
 
 /// <summary>Average-pooling input gradient, one task per fixed range of planes.</summary>
 [CpuKernelFor(typeof(AvgPool2dBackwardOp))]
-internal sealed unsafe class AvgPool2dBackwardKernel : CpuKernel, IParallelBody
+internal sealed unsafe class AvgPool2dBackwardKernel<T> : CpuKernel, IParallelBody
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly PoolGeometry _g;
     private readonly CpuTensor _dy, _dx;
@@ -21,13 +22,9 @@ internal sealed unsafe class AvgPool2dBackwardKernel : CpuKernel, IParallelBody
 
     public override void Run(CpuContext ctx) => ctx.Workers.For((_g.Planes + _planesPerTask - 1) / _planesPerTask, this);
 
-    public void Execute(int task, int worker)
-    {
-        if (_dx.Type.DType == DType.F32) Backward<float>(task);
-        else Backward<double>(task);
-    }
+    public void Execute(int task, int worker) => Backward(task);
 
-    private void Backward<T>(int task) where T : unmanaged, IFloatingPointIeee754<T>
+    private void Backward(int task)
     {
         var start = task * _planesPerTask;
         Pooling.AvgPool2dBackward(_g, _dy.Ptr<T>(), _dx.Ptr<T>(), start, Math.Min(_g.Planes, start + _planesPerTask));

@@ -3,39 +3,39 @@ using System.Numerics;
 namespace StaticGraph.Backend.Cpu;
 
 /// <summary>
-/// The fused input gradient of training-mode batch normalisation, one task per channel: the batch
-/// statistics and the two gradient sums in double, then
+/// The gradients of training-mode batch normalisation, one task per channel: the forward pass's
+/// mean and variance are read (not computed again), the two gradient sums <c>sum(dy)</c> and
+/// <c>sum(dy*(x - mean))</c> are taken in one pass in double, and all three outputs follow from
+/// them: <c>dbeta = sum(dy)</c>, <c>dgamma = invstd*sum(dy*(x - mean))</c> and
 /// <c>dx = a*(dy - mean(dy)) - k*(x - mean)</c> with <c>a = gamma*invstd</c> and
 /// <c>k = a*invstd^2*mean(dy*(x - mean))</c>.
 /// </summary>
 [CpuKernelFor(typeof(BatchNormBackwardOp))]
-internal sealed unsafe class BatchNormBackwardKernel : CpuKernel, IParallelBody
+internal sealed unsafe class BatchNormBackwardKernel<T> : CpuKernel, IParallelBody
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly CpuTensor _x, _gamma, _dy, _dx;
+    private readonly CpuTensor _x, _gamma, _dy, _mean, _var, _dx, _dgamma, _dbeta;
     private readonly BatchNormLayout _layout;
     private readonly double _eps;
 
     public BatchNormBackwardKernel(CpuKernelArgs args)
     {
-        (_x, _gamma, _dy, _dx) = (args.Inputs[0], args.Inputs[1], args.Inputs[2], args.Output);
+        (_x, _gamma, _dy, _mean, _var) = (args.Inputs[0], args.Inputs[1], args.Inputs[2], args.Inputs[3], args.Inputs[4]);
+        (_dx, _dgamma, _dbeta) = (args.Outputs[0], args.Outputs[1], args.Outputs[2]);
         _layout = BatchNormLayout.Of(_x.Shape);
         _eps = ((BatchNormBackwardOp)args.Node.Op).Eps;
     }
 
     public override void Run(CpuContext ctx) => ctx.Workers.For(_layout.Channels, this);
 
-    public void Execute(int task, int worker)
-    {
-        if (_x.Type.DType == DType.F32) Backward<float>(task);
-        else Backward<double>(task);
-    }
-
-    private void Backward<T>(int c) where T : unmanaged, IFloatingPointIeee754<T>
+    public void Execute(int c, int worker)
     {
         T* x = _x.Ptr<T>(), dy = _dy.Ptr<T>(), dx = _dx.Ptr<T>();
         var count = (double)_layout.PerChannel;
-        var (mean, variance) = BatchNormSums.Moments(x, _layout, c);
+        var (mean, variance) = (_mean.Ptr<double>()[c], _var.Ptr<double>()[c]);
         var (sumDy, sumDyCentred) = BatchNormSums.GradientSums(x, dy, _layout, c, mean);
+        _dbeta.Ptr<T>()[c] = T.CreateTruncating(sumDy);
+        _dgamma.Ptr<T>()[c] = T.CreateTruncating(sumDyCentred / Math.Sqrt(variance + _eps));
         var invStd = 1 / Math.Sqrt(variance + _eps);
         var a = double.CreateTruncating(_gamma.Ptr<T>()[c]) * invStd;
         var k = a * invStd * invStd * (sumDyCentred / count);
@@ -47,7 +47,7 @@ internal sealed unsafe class BatchNormBackwardKernel : CpuKernel, IParallelBody
         }
     }
 
-    private static void GradientRow<T>(T* x, T* dy, T* dx, long n, T mean, T a, T k, T meanDy) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void GradientRow(T* x, T* dy, T* dx, long n, T mean, T a, T k, T meanDy)
     {
         var w = Vector<T>.Count;
         var (vm, va, vk, vd) = (new Vector<T>(mean), new Vector<T>(a), new Vector<T>(k), new Vector<T>(meanDy));

@@ -5,12 +5,15 @@ namespace StaticGraph.Backend.Cpu;
 /// <summary>
 /// Batch normalisation, one task per channel: in a training program the channel's batch mean and
 /// biased variance are computed first (in double, images in order), in an inference program the
-/// running statistics are read; then the channel is normalised, scaled and shifted.
+/// running statistics are read; either way they are written to the statistics outputs (for the
+/// backward pass and the running-statistics update), then the channel is normalised, scaled and
+/// shifted.
 /// </summary>
 [CpuKernelFor(typeof(BatchNormOp))]
-internal sealed unsafe class BatchNormKernel : CpuKernel, IParallelBody
+internal sealed unsafe class BatchNormKernel<T> : CpuKernel, IParallelBody
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly CpuTensor _x, _gamma, _beta, _runningMean, _runningVar, _y;
+    private readonly CpuTensor _x, _gamma, _beta, _runningMean, _runningVar, _y, _mean, _var;
     private readonly BatchNormLayout _layout;
     private readonly double _eps;
     private readonly bool _useBatchStatistics;
@@ -18,7 +21,7 @@ internal sealed unsafe class BatchNormKernel : CpuKernel, IParallelBody
     public BatchNormKernel(CpuKernelArgs args)
     {
         (_x, _gamma, _beta, _runningMean, _runningVar) = (args.Inputs[0], args.Inputs[1], args.Inputs[2], args.Inputs[3], args.Inputs[4]);
-        _y = args.Output;
+        (_y, _mean, _var) = (args.Outputs[0], args.Outputs[1], args.Outputs[2]);
         _layout = BatchNormLayout.Of(_x.Shape);
         _eps = ((BatchNormOp)args.Node.Op).Eps;
         _useBatchStatistics = args.Mode == ProgramMode.Training;
@@ -26,18 +29,14 @@ internal sealed unsafe class BatchNormKernel : CpuKernel, IParallelBody
 
     public override void Run(CpuContext ctx) => ctx.Workers.For(_layout.Channels, this);
 
-    public void Execute(int task, int worker)
-    {
-        if (_x.Type.DType == DType.F32) Normalise<float>(task);
-        else Normalise<double>(task);
-    }
-
-    private void Normalise<T>(int c) where T : unmanaged, IFloatingPointIeee754<T>
+    public void Execute(int c, int worker)
     {
         T* x = _x.Ptr<T>(), y = _y.Ptr<T>();
         var (mean, variance) = _useBatchStatistics
             ? BatchNormSums.Moments(x, _layout, c)
             : (double.CreateTruncating(_runningMean.Ptr<T>()[c]), double.CreateTruncating(_runningVar.Ptr<T>()[c]));
+        _mean.Ptr<double>()[c] = mean;
+        _var.Ptr<double>()[c] = variance;
         var scale = double.CreateTruncating(_gamma.Ptr<T>()[c]) / Math.Sqrt(variance + _eps);
         var (m, s, shift) = (T.CreateTruncating(mean), T.CreateTruncating(scale), _beta.Ptr<T>()[c]);
         for (var n = 0; n < _layout.Images; n++)
@@ -48,7 +47,7 @@ internal sealed unsafe class BatchNormKernel : CpuKernel, IParallelBody
     }
 
     /// <summary>y = (x - mean) * scale + shift; centring first keeps float32 accurate when mean &gt;&gt; std.</summary>
-    private static void ScaleRow<T>(T* x, T* y, long n, T mean, T scale, T shift) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void ScaleRow(T* x, T* y, long n, T mean, T scale, T shift)
     {
         var w = Vector<T>.Count;
         var (vm, vs, vb) = (new Vector<T>(mean), new Vector<T>(scale), new Vector<T>(shift));

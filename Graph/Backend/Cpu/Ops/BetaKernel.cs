@@ -1,13 +1,14 @@
+using System.Numerics;
+
 namespace StaticGraph.Backend.Cpu;
 
 /// <summary>Beta draws via two Gamma draws; the bit recipe is documented on <see cref="BetaOp"/>.</summary>
 [CpuKernelFor(typeof(BetaOp))]
-internal sealed class BetaKernel(CpuKernelArgs args) : RandomElementwiseKernel(args)
+internal sealed class BetaKernel<T>(CpuKernelArgs args) : RandomElementwiseKernel<T>(args)
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly BetaSampler _sampler = new(((BetaOp)args.Node.Op).Alpha, ((BetaOp)args.Node.Op).BetaShape);
 
     // Computed in double for both dtypes and rounded once, like the normal draws.
-    protected override float DrawF32(RandomCounter counter, uint element) => (float)_sampler.Draw(counter, element);
-
-    protected override double DrawF64(RandomCounter counter, uint element) => _sampler.Draw(counter, element);
+    protected override T Draw(RandomCounter counter, uint element) => T.CreateTruncating(_sampler.Draw(counter, element));
 }

@@ -4,7 +4,8 @@ namespace StaticGraph.Backend.Cpu;
 
 /// <summary>Broadcasting binary elementwise ops; the inner loop is vectorised for each stride pattern.</summary>
 [CpuKernelFor(typeof(BinaryOp))]
-internal sealed unsafe class BinaryKernel : CpuKernel, IParallelBody
+internal sealed unsafe class BinaryKernel<T> : CpuKernel, IParallelBody
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly BinaryFunction _fn;
     private readonly ElementwiseLayout _layout;
@@ -19,30 +20,26 @@ internal sealed unsafe class BinaryKernel : CpuKernel, IParallelBody
 
     public override void Run(CpuContext ctx) => ctx.Workers.For(_layout.Tasks, this);
 
-    public void Execute(int task, int worker)
-    {
-        if (_y.Type.DType == DType.F32) Dispatch<float>(task);
-        else Dispatch<double>(task);
-    }
+    public void Execute(int task, int worker) => Dispatch(task);
 
-    private void Dispatch<T>(int task) where T : unmanaged, IFloatingPointIeee754<T>
+    private void Dispatch(int task)
     {
         switch (_fn)
         {
-            case BinaryFunction.Add: Rows<T, AddFn<T>>(task); break;
-            case BinaryFunction.Sub: Rows<T, SubFn<T>>(task); break;
-            case BinaryFunction.Mul: Rows<T, MulFn<T>>(task); break;
-            case BinaryFunction.Div: Rows<T, DivFn<T>>(task); break;
-            case BinaryFunction.Max: Rows<T, MaxFn<T>>(task); break;
-            case BinaryFunction.Min: Rows<T, MinFn<T>>(task); break;
-            case BinaryFunction.Greater: Rows<T, GreaterFn<T>>(task); break;
-            case BinaryFunction.Equal: Rows<T, EqualFn<T>>(task); break;
-            case BinaryFunction.ReluBackward: Rows<T, ReluBackwardFn<T>>(task); break;
+            case BinaryFunction.Add: Rows<AddFn<T>>(task); break;
+            case BinaryFunction.Sub: Rows<SubFn<T>>(task); break;
+            case BinaryFunction.Mul: Rows<MulFn<T>>(task); break;
+            case BinaryFunction.Div: Rows<DivFn<T>>(task); break;
+            case BinaryFunction.Max: Rows<MaxFn<T>>(task); break;
+            case BinaryFunction.Min: Rows<MinFn<T>>(task); break;
+            case BinaryFunction.Greater: Rows<GreaterFn<T>>(task); break;
+            case BinaryFunction.Equal: Rows<EqualFn<T>>(task); break;
+            case BinaryFunction.ReluBackward: Rows<ReluBackwardFn<T>>(task); break;
             default: throw new NotSupportedException($"no CPU kernel for {_fn}");
         }
     }
 
-    private void Rows<T, TFn>(int task) where T : unmanaged, IFloatingPointIeee754<T> where TFn : IBinaryFn<T>
+    private void Rows<TFn>(int task) where TFn : IBinaryFn<T>
     {
         var l = _layout;
         var first = (long)task * l.RowsPerTask;
@@ -51,11 +48,11 @@ internal sealed unsafe class BinaryKernel : CpuKernel, IParallelBody
         T* a = _a.Ptr<T>(), b = _b.Ptr<T>(), y = _y.Ptr<T>();
         for (var row = first; row < last; row++)
         {
-            Row<T, TFn>(a + l.RowOffset(0, row), sa, b + l.RowOffset(1, row), sb, y + row * l.Inner, l.Inner);
+            Row<TFn>(a + l.RowOffset(0, row), sa, b + l.RowOffset(1, row), sb, y + row * l.Inner, l.Inner);
         }
     }
 
-    private static void Row<T, TFn>(T* a, long sa, T* b, long sb, T* y, long n) where T : unmanaged, IFloatingPointIeee754<T> where TFn : IBinaryFn<T>
+    private static void Row<TFn>(T* a, long sa, T* b, long sb, T* y, long n) where TFn : IBinaryFn<T>
     {
         long i = 0;
         var w = Vector<T>.Count;

@@ -9,7 +9,8 @@ namespace StaticGraph.Backend.Cpu;
 /// result does not depend on the thread count.
 /// </summary>
 [CpuKernelFor(typeof(Conv2dBackwardDataOp))]
-internal sealed unsafe class Conv2dBackwardDataKernel : CpuKernel, IParallelBody
+internal sealed unsafe class Conv2dBackwardDataKernel<T> : CpuKernel, IParallelBody
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly ConvGeometry _g;
     private readonly CpuTensor _dy, _w, _dx;
@@ -22,8 +23,7 @@ internal sealed unsafe class Conv2dBackwardDataKernel : CpuKernel, IParallelBody
         (_dy, _w, _dx) = (args.Inputs[0], args.Inputs[1], args.Output);
         _g = Conv2dKernelGeometry.Of(op.InputShape, _w.Shape, op.Window, op.Groups);
         _chunks = Conv2dKernelGeometry.Chunks(_g);
-        args.RequestScratchPerWorker(Conv2dKernelGeometry.ScratchBytes(_dx.Type.DType,
-            () => Conv2d.BackwardDataScratchElements<float>(_g), () => Conv2d.BackwardDataScratchElements<double>(_g)));
+        args.RequestScratchPerWorker(Conv2d.BackwardDataScratchElements<T>(_g) * sizeof(T));
     }
 
     public override void Run(CpuContext ctx)
@@ -32,13 +32,9 @@ internal sealed unsafe class Conv2dBackwardDataKernel : CpuKernel, IParallelBody
         ctx.Workers.For(_chunks, this);
     }
 
-    public void Execute(int task, int worker)
-    {
-        if (_dx.Type.DType == DType.F32) Backward<float>(task, worker);
-        else Backward<double>(task, worker);
-    }
+    public void Execute(int task, int worker) => Backward(task, worker);
 
-    private void Backward<T>(int chunk, int worker) where T : unmanaged, IFloatingPointIeee754<T>
+    private void Backward(int chunk, int worker)
     {
         var (start, end) = Conv2dKernelGeometry.ChunkRange(_g, chunk);
         Conv2d.BackwardData(_g, _dy.Ptr<T>(), _w.Ptr<T>(), _dx.Ptr<T>(), start, end, (T*)_context!.ScratchFor(worker));

@@ -18,7 +18,8 @@ namespace StaticGraph.Backend.Cpu;
 /// chunk size depends only on the shapes, never on the thread count.
 /// </remarks>
 [CpuKernelFor(typeof(Conv2dBackwardFilterOp))]
-internal sealed unsafe class Conv2dBackwardFilterKernel : CpuKernel, IParallelBody
+internal sealed unsafe class Conv2dBackwardFilterKernel<T> : CpuKernel, IParallelBody
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The most memory one kernel's partial filter gradients may take.</summary>
     private const long PartialBudgetBytes = 64L << 20;
@@ -42,8 +43,7 @@ internal sealed unsafe class Conv2dBackwardFilterKernel : CpuKernel, IParallelBo
         _chunks = Conv2dKernelGeometry.Chunks(_g, _imagesPerChunk);
         _partials = GC.AllocateUninitializedArray<byte>(checked((int)((_chunks - 1) * _weightBytes)), pinned: true);
         _sum = new PartialSum(this);
-        args.RequestScratchPerWorker(Conv2dKernelGeometry.ScratchBytes(_dw.Type.DType,
-            () => Conv2d.BackwardFilterScratchElements<float>(_g), () => Conv2d.BackwardFilterScratchElements<double>(_g)));
+        args.RequestScratchPerWorker(Conv2d.BackwardFilterScratchElements<T>(_g) * sizeof(T));
     }
 
     public override void Run(CpuContext ctx)
@@ -53,24 +53,20 @@ internal sealed unsafe class Conv2dBackwardFilterKernel : CpuKernel, IParallelBo
         if (_chunks > 1) ctx.Workers.For(_sum.Tasks, _sum);
     }
 
-    public void Execute(int task, int worker)
-    {
-        if (_dw.Type.DType == DType.F32) ChunkGradient<float>(task, worker);
-        else ChunkGradient<double>(task, worker);
-    }
+    public void Execute(int task, int worker) => ChunkGradient(task, worker);
 
     /// <summary>Where chunk <paramref name="chunk"/>'s gradient goes: dw itself for chunk 0, else its partial buffer.</summary>
     private byte* Destination(int chunk) =>
         chunk == 0 ? _dw.Data : (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_partials)) + (chunk - 1) * _weightBytes;
 
-    private void ChunkGradient<T>(int chunk, int worker) where T : unmanaged, IFloatingPointIeee754<T>
+    private void ChunkGradient(int chunk, int worker)
     {
         var (start, end) = Conv2dKernelGeometry.ChunkRange(_g, chunk, _imagesPerChunk);
         Conv2d.BackwardFilter(_g, _x.Ptr<T>(), _dy.Ptr<T>(), (T*)Destination(chunk), start, end, (T*)_context!.ScratchFor(worker));
     }
 
     /// <summary>Adds the partials of chunks 1, 2, ... to dw in that order, one task per block of dw.</summary>
-    private sealed class PartialSum(Conv2dBackwardFilterKernel kernel) : IParallelBody
+    private sealed class PartialSum(Conv2dBackwardFilterKernel<T> kernel) : IParallelBody
     {
         private const int ElementsPerTask = 4096;
 
@@ -78,13 +74,9 @@ internal sealed unsafe class Conv2dBackwardFilterKernel : CpuKernel, IParallelBo
 
         public int Tasks => (int)((_elements + ElementsPerTask - 1) / ElementsPerTask);
 
-        public void Execute(int task, int worker)
-        {
-            if (kernel._dw.Type.DType == DType.F32) AddPartials<float>(task);
-            else AddPartials<double>(task);
-        }
+        public void Execute(int task, int worker) => AddPartials(task);
 
-        private void AddPartials<T>(int task) where T : unmanaged, IFloatingPointIeee754<T>
+        private void AddPartials(int task)
         {
             var first = (long)task * ElementsPerTask;
             var count = (int)Math.Min(ElementsPerTask, _elements - first);

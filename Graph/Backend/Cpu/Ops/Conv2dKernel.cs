@@ -9,7 +9,8 @@ namespace StaticGraph.Backend.Cpu;
 /// sum, so the result does not depend on the thread count.
 /// </summary>
 [CpuKernelFor(typeof(Conv2dOp))]
-internal sealed unsafe class Conv2dKernel : CpuKernel, IParallelBody
+internal sealed unsafe class Conv2dKernel<T> : CpuKernel, IParallelBody
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly ConvGeometry _g;
     private readonly CpuTensor _x, _w, _y;
@@ -22,8 +23,7 @@ internal sealed unsafe class Conv2dKernel : CpuKernel, IParallelBody
         (_x, _w, _y) = (args.Inputs[0], args.Inputs[1], args.Output);
         _g = Conv2dKernelGeometry.Of(_x.Shape, _w.Shape, op.Window, op.Groups);
         _chunks = Conv2dKernelGeometry.Chunks(_g);
-        args.RequestScratchPerWorker(Conv2dKernelGeometry.ScratchBytes(_y.Type.DType,
-            () => Conv2d.ForwardScratchElements<float>(_g), () => Conv2d.ForwardScratchElements<double>(_g)));
+        args.RequestScratchPerWorker(Conv2d.ForwardScratchElements<T>(_g) * sizeof(T));
     }
 
     public override void Run(CpuContext ctx)
@@ -32,13 +32,9 @@ internal sealed unsafe class Conv2dKernel : CpuKernel, IParallelBody
         ctx.Workers.For(_chunks, this);
     }
 
-    public void Execute(int task, int worker)
-    {
-        if (_y.Type.DType == DType.F32) Forward<float>(task, worker);
-        else Forward<double>(task, worker);
-    }
+    public void Execute(int task, int worker) => Forward(task, worker);
 
-    private void Forward<T>(int chunk, int worker) where T : unmanaged, IFloatingPointIeee754<T>
+    private void Forward(int chunk, int worker)
     {
         var (start, end) = Conv2dKernelGeometry.ChunkRange(_g, chunk);
         Conv2d.Forward(_g, _x.Ptr<T>(), _w.Ptr<T>(), _y.Ptr<T>(), start, end, (T*)_context!.ScratchFor(worker));

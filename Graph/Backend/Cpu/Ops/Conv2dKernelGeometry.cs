@@ -55,8 +55,4 @@ internal static class Conv2dKernelGeometry
     /// drown in scheduling. Planes are independent, so any split gives the same bits.
     /// </summary>
     public static int PlanesPerTask(in PoolGeometry g) => Math.Max(1, (1 << 14) / g.InPlaneSize);
-
-    /// <summary>Bytes of scratch one call of a numeric kernel needs, for the tensor's dtype.</summary>
-    public static long ScratchBytes(DType dtype, Func<long> floatElements, Func<long> doubleElements) =>
-        dtype == DType.F32 ? floatElements() * sizeof(float) : doubleElements() * sizeof(double);
 }

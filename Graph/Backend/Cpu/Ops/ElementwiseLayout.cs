@@ -10,6 +10,9 @@ internal sealed class ElementwiseLayout
     /// <summary>Elements of work per parallel task: a fixed partition, independent of the thread count.</summary>
     public const int ElementsPerTask = 1 << 15;
 
+    /// <summary>Tasks of <see cref="ElementsPerTask"/> elements covering <paramref name="length"/> elements.</summary>
+    public static int ChunkCount(long length) => (int)((length + ElementsPerTask - 1) / ElementsPerTask);
+
     public ElementwiseLayout(Shape output, params Shape[] operands)
     {
         var rank = output.Rank;

@@ -10,7 +10,8 @@ namespace StaticGraph.Backend.Cpu;
 /// number of threads. Gemm's packing scratch is requested per worker at compile time.
 /// </summary>
 [CpuKernelFor(typeof(MatMulOp))]
-internal sealed unsafe class MatMulKernel : CpuKernel, IParallelBody
+internal sealed unsafe class MatMulKernel<T> : CpuKernel, IParallelBody
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Multiply-adds a task should carry at least, so that scheduling stays a small cost.</summary>
     private const long MultiplyAddsPerTask = 1 << 18;
@@ -36,10 +37,7 @@ internal sealed unsafe class MatMulKernel : CpuKernel, IParallelBody
         var rows = (int)Math.Clamp(MultiplyAddsPerTask / ((long)_n * _k), 1, MaxRowsPerTask);
         _rowsPerTask = Math.Min(_m, (rows + RowGranule - 1) / RowGranule * RowGranule);
         _tasks = (_m + _rowsPerTask - 1) / _rowsPerTask;
-        var scratchBytes = _c.Type.DType == DType.F32
-            ? Gemm.MultiplyScratchElements<float>(_rowsPerTask, _n, _k) * sizeof(float)
-            : Gemm.MultiplyScratchElements<double>(_rowsPerTask, _n, _k) * sizeof(double);
-        args.RequestScratchPerWorker(scratchBytes);
+        args.RequestScratchPerWorker(Gemm.MultiplyScratchElements<T>(_rowsPerTask, _n, _k) * sizeof(T));
     }
 
     public override void Run(CpuContext ctx)
@@ -48,13 +46,9 @@ internal sealed unsafe class MatMulKernel : CpuKernel, IParallelBody
         ctx.Workers.For(_tasks, this);
     }
 
-    public void Execute(int task, int worker)
-    {
-        if (_c.Type.DType == DType.F32) MultiplyRows<float>(task, worker);
-        else MultiplyRows<double>(task, worker);
-    }
+    public void Execute(int task, int worker) => MultiplyRows(task, worker);
 
-    private void MultiplyRows<T>(int task, int worker) where T : unmanaged, IFloatingPointIeee754<T>
+    private void MultiplyRows(int task, int worker)
     {
         var first = task * _rowsPerTask;
         var rows = Math.Min(_rowsPerTask, _m - first);

@@ -8,7 +8,8 @@ namespace StaticGraph.Backend.Cpu;
 /// again from x (first maximum in row-major order on ties).
 /// </summary>
 [CpuKernelFor(typeof(MaxPool2dBackwardOp))]
-internal sealed unsafe class MaxPool2dBackwardKernel : CpuKernel, IParallelBody
+internal sealed unsafe class MaxPool2dBackwardKernel<T> : CpuKernel, IParallelBody
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly PoolGeometry _g;
     private readonly CpuTensor _x, _dy, _dx;
@@ -24,13 +25,9 @@ internal sealed unsafe class MaxPool2dBackwardKernel : CpuKernel, IParallelBody
 
     public override void Run(CpuContext ctx) => ctx.Workers.For((_g.Planes + _planesPerTask - 1) / _planesPerTask, this);
 
-    public void Execute(int task, int worker)
-    {
-        if (_dx.Type.DType == DType.F32) Backward<float>(task);
-        else Backward<double>(task);
-    }
+    public void Execute(int task, int worker) => Backward(task);
 
-    private void Backward<T>(int task) where T : unmanaged, IFloatingPointIeee754<T>
+    private void Backward(int task)
     {
         var start = task * _planesPerTask;
         Pooling.MaxPool2dBackward(_g, _x.Ptr<T>(), _dy.Ptr<T>(), _dx.Ptr<T>(), start, Math.Min(_g.Planes, start + _planesPerTask));

@@ -6,7 +6,8 @@ namespace StaticGraph.Backend.Cpu;
 /// <summary>Max or average pooling (padding counted in the divisor), one task per fixed range of (image, channel) planes.</summary>
 [CpuKernelFor(typeof(MaxPool2dOp))]
 [CpuKernelFor(typeof(AvgPool2dOp))]
-internal sealed unsafe class Pool2dKernel : CpuKernel, IParallelBody
+internal sealed unsafe class Pool2dKernel<T> : CpuKernel, IParallelBody
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly PoolGeometry _g;
     private readonly CpuTensor _x, _y;
@@ -27,13 +28,9 @@ internal sealed unsafe class Pool2dKernel : CpuKernel, IParallelBody
 
     public override void Run(CpuContext ctx) => ctx.Workers.For((_g.Planes + _planesPerTask - 1) / _planesPerTask, this);
 
-    public void Execute(int task, int worker)
-    {
-        if (_y.Type.DType == DType.F32) Pool<float>(task);
-        else Pool<double>(task);
-    }
+    public void Execute(int task, int worker) => Pool(task);
 
-    private void Pool<T>(int task) where T : unmanaged, IFloatingPointIeee754<T>
+    private void Pool(int task)
     {
         var start = task * _planesPerTask;
         var end = Math.Min(_g.Planes, start + _planesPerTask);

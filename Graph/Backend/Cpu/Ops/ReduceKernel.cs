@@ -9,7 +9,8 @@ namespace StaticGraph.Backend.Cpu;
 /// chunks, so the result does not depend on the thread count.
 /// </summary>
 [CpuKernelFor(typeof(ReduceOp))]
-internal sealed unsafe class ReduceKernel : CpuKernel, IParallelBody
+internal sealed unsafe class ReduceKernel<T> : CpuKernel, IParallelBody
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private const int OutputsPerTask = 64;
     private readonly ReduceFunction _fn;
@@ -43,15 +44,11 @@ internal sealed unsafe class ReduceKernel : CpuKernel, IParallelBody
 
     public override void Run(CpuContext ctx) => ctx.Workers.For((int)((_y.Length + OutputsPerTask - 1) / OutputsPerTask), this);
 
-    public void Execute(int task, int worker)
-    {
-        if (_y.Type.DType == DType.F32) Reduce<float>(task);
-        else Reduce<double>(task);
-    }
+    public void Execute(int task, int worker) => Reduce(task);
 
     private static bool IsAdjacent(int[] axes, int i) => (Array.IndexOf(axes, i) >= 0) == (Array.IndexOf(axes, i - 1) >= 0);
 
-    private void Reduce<T>(int task) where T : unmanaged, IFloatingPointIeee754<T>
+    private void Reduce(int task)
     {
         var first = (long)task * OutputsPerTask;
         var last = Math.Min(_y.Length, first + OutputsPerTask);
@@ -65,7 +62,7 @@ internal sealed unsafe class ReduceKernel : CpuKernel, IParallelBody
         }
     }
 
-    private T ReduceOne<T>(T* start) where T : unmanaged, IFloatingPointIeee754<T>
+    private T ReduceOne(T* start)
     {
         var innerDim = _reducedDims[^1];
         var innerStride = _reducedStrides[^1];

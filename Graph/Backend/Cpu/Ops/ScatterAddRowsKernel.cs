@@ -10,7 +10,8 @@ namespace StaticGraph.Backend.Cpu;
 /// (the result is deterministic) and all memory traffic is whole contiguous rows.
 /// </summary>
 [CpuKernelFor(typeof(ScatterAddRowsOp))]
-internal sealed unsafe class ScatterAddRowsKernel : CpuKernel, IParallelBody
+internal sealed unsafe class ScatterAddRowsKernel<T> : CpuKernel, IParallelBody
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Node _node;
     private readonly CpuTensor _values, _indices, _y;
@@ -32,13 +33,9 @@ internal sealed unsafe class ScatterAddRowsKernel : CpuKernel, IParallelBody
         ctx.Workers.For(_tasks, this);
     }
 
-    public void Execute(int task, int worker)
-    {
-        if (_y.Type.DType == DType.F32) Scatter<float>(task);
-        else Scatter<double>(task);
-    }
+    public void Execute(int task, int worker) => Scatter(task);
 
-    private void Scatter<T>(int task) where T : unmanaged, IFloatingPointIeee754<T>
+    private void Scatter(int task)
     {
         var first = task * _rowsPerTask;
         var end = Math.Min(_y.Shape[0], first + _rowsPerTask);

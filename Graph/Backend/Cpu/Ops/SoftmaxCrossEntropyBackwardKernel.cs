@@ -9,7 +9,8 @@ namespace StaticGraph.Backend.Cpu;
 /// not exact distributions still get their true gradient. Rows are split into fixed groups.
 /// </summary>
 [CpuKernelFor(typeof(SoftmaxCrossEntropyBackwardOp))]
-internal sealed unsafe class SoftmaxCrossEntropyBackwardKernel : CpuKernel, IParallelBody
+internal sealed unsafe class SoftmaxCrossEntropyBackwardKernel<T> : CpuKernel, IParallelBody
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Node _node;
     private readonly CpuTensor _logits, _labels, _dloss, _dlogits;
@@ -36,13 +37,9 @@ internal sealed unsafe class SoftmaxCrossEntropyBackwardKernel : CpuKernel, IPar
         ctx.Workers.For(_tasks, this);
     }
 
-    public void Execute(int task, int worker)
-    {
-        if (_dlogits.Type.DType == DType.F32) RowGradients<float>(task);
-        else RowGradients<double>(task);
-    }
+    public void Execute(int task, int worker) => RowGradients(task);
 
-    private void RowGradients<T>(int task) where T : unmanaged, IFloatingPointIeee754<T>
+    private void RowGradients(int task)
     {
         var end = Math.Min(_rows, (task + 1) * _rowsPerTask);
         for (var row = task * _rowsPerTask; row < end; row++)

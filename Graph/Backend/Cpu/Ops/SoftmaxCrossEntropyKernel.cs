@@ -9,7 +9,8 @@ namespace StaticGraph.Backend.Cpu;
 /// their losses are then summed in row order on the calling thread, so the mean is deterministic.
 /// </summary>
 [CpuKernelFor(typeof(SoftmaxCrossEntropyOp))]
-internal sealed unsafe class SoftmaxCrossEntropyKernel : CpuKernel, IParallelBody
+internal sealed unsafe class SoftmaxCrossEntropyKernel<T> : CpuKernel, IParallelBody
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Node _node;
     private readonly CpuTensor _logits, _labels, _loss;
@@ -44,13 +45,9 @@ internal sealed unsafe class SoftmaxCrossEntropyKernel : CpuKernel, IParallelBod
         CpuValues.Set(_loss, 0, total / _rows);
     }
 
-    public void Execute(int task, int worker)
-    {
-        if (_loss.Type.DType == DType.F32) RowLosses<float>(task, worker);
-        else RowLosses<double>(task, worker);
-    }
+    public void Execute(int task, int worker) => RowLosses(task, worker);
 
-    private void RowLosses<T>(int task, int worker) where T : unmanaged, IFloatingPointIeee754<T>
+    private void RowLosses(int task, int worker)
     {
         var exps = new Span<T>(_context!.ScratchFor(worker), _classes);
         var end = Math.Min(_rows, (task + 1) * _rowsPerTask);

@@ -10,7 +10,8 @@ namespace StaticGraph.Backend.Cpu;
 /// groups across workers; no scratch is needed because the output row holds the exponentials.
 /// </summary>
 [CpuKernelFor(typeof(SoftmaxOp))]
-internal sealed unsafe class SoftmaxKernel : CpuKernel, IParallelBody
+internal sealed unsafe class SoftmaxKernel<T> : CpuKernel, IParallelBody
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly SoftmaxFunction _fn;
     private readonly CpuTensor _x, _y;
@@ -30,13 +31,9 @@ internal sealed unsafe class SoftmaxKernel : CpuKernel, IParallelBody
 
     public override void Run(CpuContext ctx) => ctx.Workers.For(_tasks, this);
 
-    public void Execute(int task, int worker)
-    {
-        if (_y.Type.DType == DType.F32) Normalise<float>(task);
-        else Normalise<double>(task);
-    }
+    public void Execute(int task, int worker) => Normalise(task);
 
-    private void Normalise<T>(int task) where T : unmanaged, IFloatingPointIeee754<T>
+    private void Normalise(int task)
     {
         var first = task * _rowsPerTask;
         var end = Math.Min(_rows, first + _rowsPerTask);

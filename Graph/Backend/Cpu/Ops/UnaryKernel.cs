@@ -5,22 +5,17 @@ namespace StaticGraph.Backend.Cpu;
 
 /// <summary>Unary elementwise functions over fixed chunks, using TensorPrimitives' SIMD routines.</summary>
 [CpuKernelFor(typeof(UnaryOp))]
-internal sealed unsafe class UnaryKernel(CpuKernelArgs args) : CpuKernel, IParallelBody
+internal sealed unsafe class UnaryKernel<T>(CpuKernelArgs args) : CpuKernel, IParallelBody
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly UnaryFunction _fn = ((UnaryOp)args.Node.Op).Function;
     private readonly CpuTensor _x = args.Inputs[0], _y = args.Output;
 
-    public override void Run(CpuContext ctx) => ctx.Workers.For(ChunkCount(_y.Length), this);
+    public override void Run(CpuContext ctx) => ctx.Workers.For(ElementwiseLayout.ChunkCount(_y.Length), this);
 
-    public void Execute(int task, int worker)
-    {
-        if (_y.Type.DType == DType.F32) Apply<float>(task);
-        else Apply<double>(task);
-    }
+    public void Execute(int task, int worker) => Apply(task);
 
-    internal static int ChunkCount(long length) => (int)((length + ElementwiseLayout.ElementsPerTask - 1) / ElementwiseLayout.ElementsPerTask);
-
-    private void Apply<T>(int task) where T : unmanaged, IFloatingPointIeee754<T>
+    private void Apply(int task)
     {
         var start = (long)task * ElementwiseLayout.ElementsPerTask;
         var n = (int)Math.Min(ElementwiseLayout.ElementsPerTask, _y.Length - start);

@@ -1,10 +1,11 @@
-using StaticGraph.Random;
+using System.Numerics;
 
 namespace StaticGraph.Backend.Cpu;
 
 /// <summary>Uniform draws; the bit recipe is documented on <see cref="UniformOp"/>.</summary>
 [CpuKernelFor(typeof(UniformOp))]
-internal sealed class UniformKernel : RandomElementwiseKernel
+internal sealed class UniformKernel<T> : RandomElementwiseKernel<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly double _low;
     private readonly double _span;
@@ -16,15 +17,7 @@ internal sealed class UniformKernel : RandomElementwiseKernel
         _span = op.High - op.Low;
     }
 
-    protected override float DrawF32(RandomCounter counter, uint element)
-    {
-        var u = RandomStream.UniformF32(counter.Bits(element, 0).X0);
-        return (float)Math.FusedMultiplyAdd(_span, u, _low);
-    }
-
-    protected override double DrawF64(RandomCounter counter, uint element)
-    {
-        var w = counter.Bits(element, 0);
-        return Math.FusedMultiplyAdd(_span, RandomStream.UniformF64(w.X0, w.X1), _low);
-    }
+    // low + span * u in one rounding, from the uniform of the element type's resolution.
+    protected override T Draw(RandomCounter counter, uint element) =>
+        T.CreateTruncating(Math.FusedMultiplyAdd(_span, UniformOfElementType(counter.Bits(element, 0)), _low));
 }

@@ -4,20 +4,17 @@ namespace StaticGraph.Backend.Cpu;
 
 /// <summary>where(mask, a, b) with broadcasting.</summary>
 [CpuKernelFor(typeof(WhereOp))]
-internal sealed unsafe class WhereKernel(CpuKernelArgs args) : CpuKernel, IParallelBody
+internal sealed unsafe class WhereKernel<T>(CpuKernelArgs args) : CpuKernel, IParallelBody
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly CpuTensor _m = args.Inputs[0], _a = args.Inputs[1], _b = args.Inputs[2], _y = args.Output;
     private readonly ElementwiseLayout _layout = new(args.Output.Shape, args.Inputs[0].Shape, args.Inputs[1].Shape, args.Inputs[2].Shape);
 
     public override void Run(CpuContext ctx) => ctx.Workers.For(_layout.Tasks, this);
 
-    public void Execute(int task, int worker)
-    {
-        if (_y.Type.DType == DType.F32) Rows<float>(task);
-        else Rows<double>(task);
-    }
+    public void Execute(int task, int worker) => Rows(task);
 
-    private void Rows<T>(int task) where T : unmanaged, IFloatingPointIeee754<T>
+    private void Rows(int task)
     {
         var l = _layout;
         var first = (long)task * l.RowsPerTask;
