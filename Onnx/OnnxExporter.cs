@@ -113,6 +113,12 @@ public static class OnnxExporter
                 var data = Enumerable.Range(0, (int)node.Shape.ElementCount).Select(i => constant.ValueAt(i)).ToArray();
                 cx.Define(node, cx.Initializer(cx.ResultName(node), OnnxTypes.ElementType(node.DType), node.Shape.ToArray(), OnnxTypes.Encode(node.DType, data)), null);
                 break;
+            case OutputOp when !cx.IsDefined(node):
+                // A further output of a multi-output node that its export does not give (batch norm's statistics, which in
+                // an inference program are the running statistics): nothing of an exported model may read it.
+                if (program.Fetches.Contains(node) || program.Nodes.Any(n => n.Inputs.Contains(node)))
+                    throw OnnxExportException.For(node, $"output {((OutputOp)node.Op).Index} of {node.Producer.Op.Name} has no ONNX form");
+                break;
             case var op when op.AliasOf(program.Mode) is { } k && op is not ReshapeOp:
                 // mode_select and stop_gradient are the value of one input here: no node at all.
                 cx.Define(node, cx.NameOf(node.Inputs[k]), cx.FactorOf(node.Inputs[k]));
