@@ -1,73 +1,25 @@
 using StaticGraph.Cuda.Lowering;
 using StaticGraph.Ops;
-using StaticGraph.Tests.Cuda.Emulation;
 using Xunit;
 
 namespace StaticGraph.Tests.Cuda;
 
-/// <summary>Batch normalisation and its gradients: per-channel sums through scratch in fixed chunks, CPU semantics on the emulator.</summary>
+/// <summary>
+/// Batch normalisation's lowering: in inference it reads the running statistics and computes no channel statistics. Its
+/// results and its gradients' against the CPU (chunked statistics, a large mean, every rank) are the conformance kit's.
+/// </summary>
 public class NormalizationLoweringTests
 {
-    public static TheoryData<DType, int[]> Shapes()
-    {
-        var data = new TheoryData<DType, int[]>();
-        foreach (var dtype in new[] { DType.F32, DType.F64 })
-        {
-            data.Add(dtype, [4, 3, 5, 5]);
-            // 1800 values per channel: more than one chunk of partial sums.
-            data.Add(dtype, [2, 3, 30, 30]);
-            data.Add(dtype, [6, 4]);
-            data.Add(dtype, [3, 2, 4, 1, 3]);
-        }
-        return data;
-    }
-
-    [Theory]
-    [MemberData(nameof(Shapes))]
-    public void Training_batch_norm_its_gradients_and_channel_moments_match_the_CPU(DType dtype, int[] shape)
-    {
-        var (b, x, gamma, beta, mean, variance, feeds) = Inputs(dtype, shape);
-        var dy = b.Input("dy", dtype, shape);
-        var y = b.BatchNormRaw(x, gamma, beta, mean, variance, eps: 1e-3);
-        var dx = b.Apply(new BatchNormBackwardOp(1e-3), x, gamma, dy);
-        var dgamma = b.Apply(new BatchNormScaleGradOp(1e-3), x, dy);
-        var program = GraphProgram.Create(ProgramMode.Training, [y, dx, dgamma, b.ChannelMoments(x)], [], null, null);
-        var count = shape.Aggregate(1, (a, d) => a * d);
-        feeds["dy"] = ElementwiseLoweringTests.Feeds(dtype, ("dy", count))["dy"];
-        EmulatorParity.AssertMatchesCpu(program, feeds);
-    }
-
     [Theory]
     [InlineData(DType.F32)]
     [InlineData(DType.F64)]
     public void Inference_batch_norm_uses_the_running_statistics(DType dtype)
     {
-        var (b, x, gamma, beta, mean, variance, feeds) = Inputs(dtype, [3, 4, 2, 3]);
-        var plan = EmulatorParity.AssertMatchesCpu(GraphProgram.Inference(b.BatchNormRaw(x, gamma, beta, mean, variance)), feeds);
-        Assert.DoesNotContain(plan.Commands.OfType<LaunchCommand>(), c => c.Kernel.Name.StartsWith("sg_channel_", StringComparison.Ordinal));
-    }
-
-    [Theory]
-    [InlineData(DType.F32)]
-    [InlineData(DType.F64)]
-    public void Float32_moments_stay_accurate_when_the_mean_dwarfs_the_spread(DType dtype)
-    {
-        var (b, x, gamma, beta, mean, variance, feeds) = Inputs(dtype, [4, 2, 6, 6]);
-        var shifted = b.AddScalar(x, 1000);
-        var program = GraphProgram.Create(ProgramMode.Training, [b.BatchNormRaw(shifted, gamma, beta, mean, variance), b.ChannelMoments(shifted)], [], null, null);
-        EmulatorParity.AssertMatchesCpu(program, feeds);
-    }
-
-    private static (GraphBuilder B, Node X, Node Gamma, Node Beta, Node Mean, Node Var, Dictionary<string, Array> Feeds) Inputs(DType dtype, int[] shape)
-    {
         var b = new GraphBuilder(dtype);
-        var c = shape[1];
-        var x = b.Input("x", dtype, shape);
-        var gamma = b.Input("gamma", dtype, c);
-        var beta = b.Input("beta", dtype, c);
-        var mean = b.Input("mean", dtype, c);
-        var variance = b.Abs(b.Input("var", dtype, c));
-        var feeds = ElementwiseLoweringTests.Feeds(dtype, ("x", shape.Aggregate(1, (a, d) => a * d)), ("gamma", c), ("beta", c), ("mean", c), ("var", c));
-        return (b, x, gamma, beta, mean, variance, feeds);
+        var x = b.Input("x", dtype, 3, 4, 2, 3);
+        var (gamma, beta, mean, variance) = (b.Input("gamma", dtype, 4), b.Input("beta", dtype, 4), b.Input("mean", dtype, 4), b.Input("var", dtype, 4));
+        var plan = CudaPlanner.Plan(GraphProgram.Inference(b.BatchNormRaw(x, gamma, beta, mean, variance)));
+        Assert.NotEmpty(plan.Commands.OfType<LaunchCommand>());
+        Assert.DoesNotContain(plan.Commands.OfType<LaunchCommand>(), c => c.Kernel.Name.StartsWith("sg_channel_", StringComparison.Ordinal));
     }
 }

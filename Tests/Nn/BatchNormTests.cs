@@ -1,3 +1,4 @@
+using StaticGraph.Conformance;
 using StaticGraph.Ops;
 using Xunit;
 
@@ -27,6 +28,14 @@ public class BatchNormTests
     private static int[][] Shapes(int[] xShape) => [xShape, [xShape[1]], [xShape[1]], [xShape[1]], [xShape[1]]];
 
     private static Node BatchNorm(GraphBuilder b, Node[] i) => b.BatchNormRaw(i[0], i[1], i[2], i[3], i[4], Eps);
+
+    /// <summary>The training-mode gradients of x, gamma and beta (the running statistics are fed, not differentiated).</summary>
+    private static void CheckGradients(int[] shape, int seed) =>
+        GradientChecker.Check(GradientProblem.Of("batch_norm (training)", Shapes(shape), Inputs(shape, seed), BatchNorm) with
+        {
+            Differentiate = [true, true, true, false, false],
+            Mode = ProgramMode.Training,
+        });
 
     [Fact]
     public void Training_mode_normalises_with_the_batch_mean_and_biased_variance()
@@ -77,14 +86,14 @@ public class BatchNormTests
     public void Training_gradients_of_input_scale_and_shift_match_central_differences()
     {
         int[] shape = [3, 2, 3, 4];
-        GradientCheck.AssertGradientsMatch(Inputs(shape, seed: 5), Shapes(shape), BatchNorm, [0, 1, 2], ProgramMode.Training);
+        CheckGradients(shape, seed: 5);
     }
 
     [Fact]
     public void Training_gradients_of_a_rank_two_input_match_central_differences()
     {
         int[] shape = [5, 3];
-        GradientCheck.AssertGradientsMatch(Inputs(shape, seed: 6), Shapes(shape), BatchNorm, [0, 1, 2], ProgramMode.Training);
+        CheckGradients(shape, seed: 6);
     }
 
     [Fact]
