@@ -32,7 +32,7 @@ public sealed record ConformanceResult(string Case, string Target, Outcome Outco
     public override string ToString()
     {
         var verdict = Outcome switch { Outcome.Passed => "ok  ", Outcome.Failed => "FAIL", _ => "skip" };
-        var measured = Outcome == Outcome.Skipped ? "" : Tolerance == 0 && Error == 0 ? "bitwise" : string.Create(CultureInfo.InvariantCulture, $"{Error:E1} <= {Tolerance:E0}");
+        var measured = Outcome == Outcome.Skipped ? "" : Tolerance == 0 && Error == 0 ? "bitwise" : string.Create(CultureInfo.InvariantCulture, $"{Error:E1} <= {Tolerance:G3}");
         var ms = string.Create(CultureInfo.InvariantCulture, $"{Elapsed.TotalMilliseconds:F0} ms");
         return $"{verdict} {Case,-52} {measured,-18} {ms,9}  {Detail}";
     }

@@ -8,15 +8,19 @@ namespace StaticGraph.Conformance;
 /// dtype: the libraries' functions may differ in the last bit. Every other draw is compared bit for bit.
 /// </param>
 /// <param name="Loss">Largest relative error of a training step's loss.</param>
-/// <param name="Logits">Largest error of a training step's logits: elementwise (<see cref="Errors.Relative"/>), or by relative L2 norm when <paramref name="LogitsByNorm"/>.</param>
-/// <param name="LogitsByNorm">Whether the logits are compared by norm (16-bit rounding moves single logits by several roundoffs).</param>
+/// <param name="Logits">Largest error of a training step's (or an inference program's) logits, by the same measure as <paramref name="Op"/>.</param>
+/// <param name="ByNorm">
+/// Whether op outputs and logits are compared by relative L2 norm (<see cref="Errors.RelativeL2"/>) rather than element by
+/// element (<see cref="Errors.Relative"/>): rounding operands to 11 or 8 bits moves an output that a sum cancels near zero by
+/// many times its own size, so only norms say how close a 16-bit (or TF32) result is.
+/// </param>
 /// <param name="Updates">Largest relative L2 error of a step's updates (each variable's value after minus before), all variables together.</param>
 /// <param name="Variable">
 /// Largest relative L2 error of one variable's update (<see cref="Errors.Update"/>). Looser than <paramref name="Updates"/>:
 /// a ReLU mask flipped by a pre-activation within the rounding of zero changes a gradient element by its whole value, and in a
 /// small tensor (a batch-norm scale of 64 channels) that is a percent; a wrong kernel is off by order one.
 /// </param>
-public sealed record Tolerance(string Row, double Op, double Draws, double Loss, double Logits, bool LogitsByNorm, double Updates, double Variable);
+public sealed record Tolerance(string Row, double Op, double Draws, double Loss, double Logits, bool ByNorm, double Updates, double Variable);
 
 /// <summary>
 /// The one tolerance table: every comparison of a backend with the f64 CPU reference (the kit's cases, <c>device-check</c>,
@@ -37,7 +41,7 @@ public static class Tolerances
     /// room) and up to 1e-9 after a deep network's step (1e-8 held every emulated model step since the emulator came;
     /// the kit measured 7e-13 at worst). Normal and beta draws agree to about one ulp of double (1e-12).
     /// </summary>
-    public static Tolerance F64 { get; } = new("f64", Op: 1e-10, Draws: 1e-12, Loss: 1e-8, Logits: 1e-8, LogitsByNorm: false, Updates: 1e-8, Variable: 1e-8);
+    public static Tolerance F64 { get; } = new("f64", Op: 1e-10, Draws: 1e-12, Loss: 1e-8, Logits: 1e-8, ByNorm: false, Updates: 1e-8, Variable: 1e-8);
 
     /// <summary>
     /// f32, TF32 off. One op in f32 against f64 on the same (f32) inputs is within a few f32 ulps where the reference is not
@@ -48,28 +52,30 @@ public static class Tolerances
     /// update: 0.1, as a mask flip moved a batch-norm scale by 1.8e-2 (emulated shake-shake-26-2x64d). Normal and beta
     /// draws round a double to f32: within an f32 ulp (1e-6).
     /// </summary>
-    public static Tolerance F32 { get; } = new("f32", Op: 1e-4, Draws: 1e-6, Loss: 1e-4, Logits: 1e-3, LogitsByNorm: false, Updates: 1e-3, Variable: 0.1);
+    public static Tolerance F32 { get; } = new("f32", Op: 1e-4, Draws: 1e-6, Loss: 1e-4, Logits: 1e-3, ByNorm: false, Updates: 1e-3, Variable: 0.1);
 
     /// <summary>
-    /// TF32: convolutions and GEMMs round their operands to 11 significant bits (u = 2^-11) and accumulate in f32. Per op
-    /// 1e-2 (a few u on sums of a few hundred terms, relative to 1% of the largest output). A step keeps FP16's bounds
-    /// (the same 11 bits; see <see cref="Fp16"/>); not yet measured on a GPU.
+    /// TF32: convolutions and GEMMs round their operands to 11 significant bits (u = 2^-11) and accumulate in f32, as FP16
+    /// does without its range limits: FP16's bounds (see <see cref="Fp16"/>). Not yet measured on a GPU.
     /// </summary>
-    public static Tolerance Tf32 { get; } = new("tf32", Op: 1e-2, Draws: 1e-6, Loss: F16Roundoff, Logits: 10 * F16Roundoff, LogitsByNorm: true, Updates: 0.25, Variable: 1);
+    public static Tolerance Tf32 { get; } = new("tf32", Op: 4 * F16Roundoff, Draws: 1e-6, Loss: 2 * F16Roundoff, Logits: 10 * F16Roundoff, ByNorm: true, Updates: 0.25, Variable: 2);
 
     /// <summary>
-    /// BF16 convolutions and GEMMs with f32 master weights. The emulated resnet-preact-20 step (batch 4, 12×12) against the
-    /// CPU measured loss 3.7e-4 (0.1u), logits 1.5e-2 (3.8u) and updates 0.24 by norm (ReLU masks flip: the gradient's error
-    /// grows like √u); about twice that: loss u, logits 10u, updates 0.5. One op: 0.1 (conv2d/matmul outputs measured up to
-    /// 2.6e-2 elementwise against 1% of the largest value).
+    /// BF16 convolutions and GEMMs (u = 2^-8) with f32 accumulation and master weights, measured on the emulator: one op's
+    /// outputs and gradients within 0.93u by norm (4u); resnet-preact-20's step at batch 2 and 8×8 loss 0.85u (2u), logits
+    /// 4.9u by norm (10u), updates 0.40 by norm (0.75; 0.24 at batch 4 and 12×12: ReLU masks flip, so the gradient's error
+    /// grows like √u and batch norm over eight values a channel amplifies it), one variable's update 0.67 (2: a tensor
+    /// updated the wrong way round is off by 2; the worst tensors are batch-norm shifts, whose gradients cancel).
+    /// DenseNet-BC-100's logits measured 13.6u: a hundred layers compound it, so its 16-bit step is not in the kit's
+    /// 16-bit set.
     /// </summary>
-    public static Tolerance Bf16 { get; } = new("bf16", Op: 0.1, Draws: 1e-6, Loss: Bf16Roundoff, Logits: 10 * Bf16Roundoff, LogitsByNorm: true, Updates: 0.5, Variable: 1);
+    public static Tolerance Bf16 { get; } = new("bf16", Op: 4 * Bf16Roundoff, Draws: 1e-6, Loss: 2 * Bf16Roundoff, Logits: 10 * Bf16Roundoff, ByNorm: true, Updates: 0.75, Variable: 2);
 
     /// <summary>
-    /// FP16 with dynamic loss scaling. The same step measured loss 2e-6, logits 2.3e-3 (4.6u), updates 0.11 by norm; bounds
-    /// about twice that: loss u, logits 10u, updates 0.25. One op: 2e-2 (measured up to 3.1e-3).
+    /// FP16 (u = 2^-11) with dynamic loss scaling, measured as <see cref="Bf16"/>: ops within 0.94u (4u); resnet-preact-20's
+    /// step loss 0.23u (2u), logits 3.7u (10u), updates 0.095 by norm (0.25; 0.11 at batch 4 and 12×12), one variable 0.21 (2).
     /// </summary>
-    public static Tolerance Fp16 { get; } = new("fp16", Op: 2e-2, Draws: 1e-6, Loss: F16Roundoff, Logits: 10 * F16Roundoff, LogitsByNorm: true, Updates: 0.25, Variable: 1);
+    public static Tolerance Fp16 { get; } = new("fp16", Op: 4 * F16Roundoff, Draws: 1e-6, Loss: 2 * F16Roundoff, Logits: 10 * F16Roundoff, ByNorm: true, Updates: 0.25, Variable: 2);
 
     /// <summary>Every row, for reports.</summary>
     public static IReadOnlyList<Tolerance> All { get; } = [F64, F32, Tf32, Bf16, Fp16];

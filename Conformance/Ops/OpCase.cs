@@ -135,7 +135,7 @@ public sealed record OpCase(string Name, Type Op, CaseInput[] Inputs, OutputsBui
         Verdict? worst = null;
         for (var k = 0; k < expected.Length; k++)
         {
-            var m = Errors.Relative(expected[k].Values, actual[k].Values);
+            var m = target.Tolerance.ByNorm ? Errors.RelativeL2(expected[k].Values, actual[k].Values) : Errors.Relative(expected[k].Values, actual[k].Values);
             worst = Verdict.Worse(worst, new Verdict(m.Error, target.Tolerance.Op, $"{labels[k]}, {m.Where}"));
         }
         return worst!;

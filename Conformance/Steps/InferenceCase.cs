@@ -28,7 +28,7 @@ public sealed record InferenceCase(StepProgram Program) : ConformanceCase(Progra
         expected.Run();
         var (e, a) = (Tensor.Read(expected, reference.Fetches[0]).Values, Tensor.Read(run, inference.Fetches[0]).Values);
         var tolerance = target.Tolerance;
-        var m = tolerance.LogitsByNorm ? Errors.RelativeL2(e, a) : Errors.Relative(e, a);
+        var m = tolerance.ByNorm ? Errors.RelativeL2(e, a) : Errors.Relative(e, a);
         return new Verdict(m.Error, tolerance.Logits, $"logits, {m.Where}");
     }
 }

@@ -33,12 +33,15 @@ public abstract class ConformanceTests
     public void Replay(string id) => Check(id);
 
     /// <summary>Runs case <paramref name="id"/> on the target: skipped with its reason, or asserted to pass.</summary>
-    protected void Check(string id)
+    protected void Check(string id) => Check(Target, id);
+
+    /// <summary>Runs case <paramref name="id"/> on <paramref name="target"/>: skipped with its reason, or asserted to pass.</summary>
+    internal static void Check(ConformanceTarget target, string id)
     {
-        var result = ConformanceKit.Get(id).Run(Target);
+        var result = ConformanceKit.Get(id).Run(target);
         TestContext.Current.SendDiagnosticMessage(result.ToString());
         if (result.Outcome == Outcome.Skipped) Assert.Skip(result.Detail);
-        Assert.True(result.Passed, $"{Target.Name}: {result}");
+        Assert.True(result.Passed, $"{target.Name}: {result}");
     }
 
     private static TheoryData<string> Ids(string family) => [.. ConformanceKit.Family(family).Select(c => c.Id)];

@@ -53,7 +53,7 @@ public static class DeviceCheckCommand
         foreach (var target in new[] { Target(DType.F32, precision), Target(DType.F64, "f32") })
         {
             var t = target.Tolerance;
-            output.WriteLine($"{target.Name}: the conformance kit against the f64 CPU reference (deterministic; tolerances of row {t.Row}: op {t.Op:E0}, loss {t.Loss:E0}, logits {t.Logits:E0}, updates {t.Updates:E0})");
+            output.WriteLine($"{target.Name}: the conformance kit against the f64 CPU reference (deterministic; tolerances of row {t.Row}: op {t.Op:G3}, loss {t.Loss:G3}, logits {t.Logits:G3}, updates {t.Updates:G3})");
             var (ok, bad, skipped) = (0, 0, 0);
             var clock = Stopwatch.StartNew();
             foreach (var result in ConformanceKit.Run(target, Selected))
