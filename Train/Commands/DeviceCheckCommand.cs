@@ -20,7 +20,12 @@ public static class DeviceCheckCommand
     public static Command Create()
     {
         var precision = new Option<string>("--precision") { Description = "How the f32 target computes: f32 (TF32 off), tf32, bf16 or fp16", DefaultValueFactory = _ => "f32" };
-        var cases = new Option<string>("--cases") { Description = "Comma-separated prefixes of the kit's case ids to run (op, step, repeat, replay, op:conv2d, ...); empty: every case", DefaultValueFactory = _ => "" };
+        precision.AcceptOnlyFromAmong([.. BackendSettings.Precisions]);
+        var cases = new Option<string>("--cases")
+        {
+            Description = "Comma-separated prefixes of the kit's case ids to run (op, step, inference, repeat, replay, op:conv2d, step:resnet, ...); empty: every case",
+            DefaultValueFactory = _ => "",
+        };
         var benchSteps = new Option<int>("--bench-steps") { Description = "Timed steps of the CUDA benchmark (0: skip it)", DefaultValueFactory = _ => 50 };
         var python = new Option<string>("--python") { Description = "Interpreter with PyTorch for the benchmark's peer", DefaultValueFactory = _ => "python3" };
         var command = new Command("device-check", "Report the CUDA libraries and devices; with a GPU, run the conformance kit on the CUDA backend and benchmark it")
