@@ -39,7 +39,7 @@ public abstract class ConformanceTests
     internal static void Check(ConformanceTarget target, string id)
     {
         var result = ConformanceKit.Get(id).Run(target);
-        TestContext.Current.SendDiagnosticMessage(result.ToString());
+        TestContext.Current.SendDiagnosticMessage($"{target.Name}: {result}");
         if (result.Outcome == Outcome.Skipped) Assert.Skip(result.Detail);
         Assert.True(result.Passed, $"{target.Name}: {result}");
     }
@@ -61,19 +61,4 @@ public abstract class StepConformanceTests : ConformanceTests
     [Theory]
     [MemberData(nameof(InferenceCases))]
     public void Inference(string id) => Check(id);
-}
-
-/// <summary>The CPU backend's fast f32 path against the f64 reference.</summary>
-public sealed class CpuF32ConformanceTests : StepConformanceTests
-{
-    protected override ConformanceTarget Target { get; } = ConformanceTarget.Cpu(DType.F32);
-}
-
-/// <summary>
-/// The CPU backend in f64 on two threads against the reference, itself on one: every op and its gradient program, and
-/// repeated runs. It has no step or inference cases: those are the reference's own programs.
-/// </summary>
-public sealed class CpuF64ConformanceTests : ConformanceTests
-{
-    protected override ConformanceTarget Target { get; } = ConformanceTarget.Cpu(DType.F64);
 }
