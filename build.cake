@@ -86,10 +86,35 @@ Task("Examples").IsDependentOn("Pack").Does(() =>
 Task("Test").IsDependentOn("Build").IsDependentOn("Format").IsDependentOn("Examples").Does(() =>
 {
     // Microsoft.Testing.Platform (global.json) runs both test executables; the summary
-    // it prints ("total / failed / succeeded / skipped") is what .ci/run reads.
-    var exit = StartProcess("dotnet", $"test --solution Graph.sln -c {configuration} --no-build");
+    // it prints ("total / failed / succeeded / skipped") is what .ci/run reads. The JUnit
+    // reports of the same run give the conformance line.
+    var results = System.IO.Path.GetFullPath("TestResults/ci");
+    if (DirectoryExists(results)) DeleteDirectory(results, new DeleteDirectorySettings { Recursive = true, Force = true });
+    var exit = StartProcess("dotnet", $"test --solution Graph.sln -c {configuration} --no-build --report-xunit-junit --results-directory {results}");
+    Information(ConformanceLine(results));
     if (exit != 0) throw new Exception($"tests failed (exit code {exit})");
 });
+
+// "conformance: N cases (cpu-f32 a, ..., gpu-f32 b skipped, ...)": the conformance kit's tests as the run reported them,
+// counted per test class named *ConformanceTests (CpuF32ConformanceTests is "cpu-f32"), with how many were skipped.
+string ConformanceLine(string results)
+{
+    var classes = new SortedDictionary<string, (int Cases, int Skipped, int Failed)>(StringComparer.Ordinal);
+    foreach (var file in System.IO.Directory.Exists(results) ? System.IO.Directory.GetFiles(results, "*.junit.xml", System.IO.SearchOption.AllDirectories) : Array.Empty<string>())
+        foreach (var test in System.Xml.Linq.XDocument.Load(file).Descendants("testcase"))
+        {
+            var name = ((string)test.Attribute("classname") ?? "").Split('.').Last();
+            if (!name.EndsWith("ConformanceTests")) continue;
+            var label = System.Text.RegularExpressions.Regex.Replace(name[..^"ConformanceTests".Length], "(?<=[a-z0-9])(?=[A-Z])", "-").ToLowerInvariant();
+            var (cases, skipped, failed) = classes.GetValueOrDefault(label);
+            classes[label] = (cases + 1, skipped + (test.Element("skipped") is null ? 0 : 1), failed + (test.Element("failure") is null && test.Element("error") is null ? 0 : 1));
+        }
+    if (classes.Count == 0) return "conformance: no conformance tests were reported";
+    string Part(KeyValuePair<string, (int Cases, int Skipped, int Failed)> c) =>
+        $"{c.Key} {c.Value.Cases}" + (c.Value.Skipped == c.Value.Cases ? " skipped" : c.Value.Skipped > 0 ? $" ({c.Value.Skipped} skipped)" : "")
+        + (c.Value.Failed > 0 ? $" ({c.Value.Failed} failed)" : "");
+    return $"conformance: {classes.Values.Sum(c => c.Cases)} cases ({string.Join(", ", classes.Select(Part))})";
+}
 
 Task("Bench").IsDependentOn("Build").Does(() =>
 {

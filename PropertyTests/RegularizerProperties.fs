@@ -61,53 +61,21 @@ let private named (b: GraphBuilder) name =
 
 type private Differentiated = { Analytic: float[][]; Numeric: float[][]; Extra: float[][]; Weights: float[] }
 
-/// loss = sum(f(inputs) * r) in f64 (r as in GradientCheck), its autodiff gradients and the
-/// central differences of the loss, all from ONE training program run at the same (seed, step)
-/// every time, so the random ops draw the same values in every run. <c>extra</c> picks nodes
-/// (the draws) whose values come back with the analytic run.
+/// loss = sum(f(inputs) * r) in f64, its autodiff gradients and the central differences of the loss, by the kit's
+/// checker (GradientChecker.Differentiate): ONE training program run at the same (seed, step) every time, so the random
+/// ops draw the same values in every run. <c>extra</c> picks nodes (the draws) whose values come back with the analytic run.
 let private differentiate (seed: uint64) (step: int64) (shapes: int[][]) (inputValues: float[][]) build (extra: GraphBuilder -> Node[]) =
-    let b = GraphBuilder(DType.F64)
-    let inputs = shapes |> Array.mapi (fun i s -> b.Input(inputName i, DType.F64, s))
-    let y: Node = build b inputs
-    let r = weights y.Shape.ElementCount
-    let weighted = b.Mul(y, b.Constant(r, DType.F64, y.Shape.ToArray()))
-    let loss = if y.Shape.Rank = 0 then weighted else b.SumAll weighted
-    let grads = Autodiff.Gradients(loss, inputs)
-    let gradNodes =
-        inputs |> Array.map (fun x ->
-            match grads.TryGetValue x with
-            | true, g -> g
-            | _ -> raise (GradientMismatch(sprintf "autodiff gave no gradient for input %s" x.Name)))
-    let extras = extra b
-    use exe = compile ProgramMode.Training (Array.concat [ [| loss |]; gradNodes; extras ]) seed 2
-    let current = inputValues |> Array.map Array.copy
-    let lossAt () =
-        current |> Array.iteri (fun i v -> exe.SetInput<float>(inputName i, ReadOnlySpan<float>(v)))
-        exe.Step <- step
-        exe.Run()
-        exe.Read<float>(loss)[0]
-    lossAt () |> ignore
-    let analytic = gradNodes |> Array.map (fun g -> exe.Read<float>(g))
-    let extraValues = extras |> Array.map (readAny exe)
-    let numeric =
-        current |> Array.map (fun v ->
-            Array.init v.Length (fun j ->
-                let x0 = v[j]
-                let up, down = x0 + Step, x0 - Step
-                v[j] <- up
-                let lossUp = lossAt ()
-                v[j] <- down
-                let lossDown = lossAt ()
-                v[j] <- x0
-                (lossUp - lossDown) / (up - down)))
-    { Analytic = analytic; Numeric = numeric; Extra = extraValues; Weights = r }
+    let problem =
+        StaticGraph.Conformance.GradientProblem(sprintf "regularizer on %s" (shapes |> Array.map showShape |> String.concat ", "), shapes, inputValues,
+                        StaticGraph.Conformance.OutputsBuilder(fun b x -> [| build b x |]), Mode = ProgramMode.Training, Seed = seed, Step = step,
+                        Extra = Func<GraphBuilder, Node[]>(extra))
+    let report = StaticGraph.Conformance.GradientChecker.Differentiate problem
+    report.Missing |> Array.iteri (fun i missing -> if missing then raise (StaticGraph.Conformance.GradientMismatchException(sprintf "autodiff gave no gradient for input %d" i)))
+    { Analytic = report.Analytic; Numeric = report.Numeric; Extra = report.Extra; Weights = report.Weights[0] }
 
-/// Fails naming the case and the element unless every |a - n| / max(1, |a|, |n|) is below the tolerance.
+/// Fails naming the case and the element unless the kit's measure stays below the tolerance.
 let private agree what (expected: float[]) (actual: float[]) tolerance =
-    for e in 0 .. expected.Length - 1 do
-        let err = abs (expected[e] - actual[e]) / max 1.0 (max (abs expected[e]) (abs actual[e]))
-        if not (err < tolerance) then
-            raise (GradientMismatch(sprintf "%s, element %d: expected %.17g, got %.17g (error %.3e, tolerance %.0e)" what e expected[e] actual[e] err tolerance))
+    StaticGraph.Conformance.GradientChecker.Agree(what, expected, actual, tolerance)
 
 /// A seed: small ones as often as arbitrary 64-bit ones.
 let private seedGen =

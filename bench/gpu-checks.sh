@@ -2,8 +2,9 @@
 # The GPU checks, as one command for a machine with an NVIDIA GPU, PyTorch and no .NET (docs/gpu.md):
 #   here:      dotnet cake --target=DeviceStage          (writes .device/stage.tar.xz)
 #   there:     bash bench/gpu-checks.sh [step ...]        (from the repository root, .device carried along)
-# Steps, in order of value (default: env check tests properties bench): env, check (device-check: libraries, then every
-# GPU check against the CPU), tests (the C# GPU tests), properties (the F# CUDA properties), bench (our step against
+# Steps, in order of value (default: env check tests properties bench): env, check (device-check: libraries, then the
+# conformance kit on the GPU against the CPU reference), tests (the C# GPU tests besides the kit), properties (the F# CUDA
+# properties, FsCheck cases through the kit), bench (our step against
 # PyTorch on the same GPU), train (Fashion-MNIST with the published recipe, resumable; TRAIN_EPOCHS, TRAIN_LIMIT_S).
 # Each step has a time limit (LIMIT_<STEP>, seconds), writes its log to $OUT/<step>.txt and a line to $OUT/summary.txt,
 # and a failing step does not stop the others.
@@ -48,7 +49,7 @@ for step in "${steps[@]}"; do
     env) run env "${LIMIT_ENV:-60}" bash -c "date -u; nvidia-smi; uname -r; echo STATICGRAPH_CUDA_PATH=\$STATICGRAPH_CUDA_PATH; \
       $python -c 'import torch; print(\"torch\", torch.__version__, \"cuda\", torch.version.cuda, \"cudnn\", torch.backends.cudnn.version(), torch.cuda.get_device_name(0))'; \
       for d in \${STATICGRAPH_CUDA_PATH//:/ }; do ls \$d | grep -E 'lib(cudnn|cublas|nvrtc)' | sed \"s|^|\$d/|\"; done" ;;
-    check) run check "${LIMIT_CHECK:-240}" $sg device-check --bench-steps 0 ;;
+    check) run check "${LIMIT_CHECK:-480}" $sg device-check --bench-steps 0 ${CHECK_CASES:+--cases "$CHECK_CASES"} ;;
     tests) run tests "${LIMIT_TESTS:-150}" /tmp/sg/dotnet/dotnet /tmp/sg/bin/Tests.dll \
       -class StaticGraph.Tests.Cuda.GpuParityTests -class StaticGraph.Tests.Cuda.CudnnCublasDeviceTests \
       -class StaticGraph.Tests.Cuda.CudaDriverBindingTests -class StaticGraph.Tests.Cuda.CudaLibraryLoadingTests \

@@ -1,3 +1,4 @@
+using StaticGraph.Conformance.Steps;
 using StaticGraph.Cuda.Kernels;
 using StaticGraph.Cuda.Lowering;
 using StaticGraph.Cuda.Native;
@@ -7,8 +8,8 @@ using Xunit;
 namespace StaticGraph.Tests.Cuda;
 
 /// <summary>
-/// Every kernel the CUDA backend generates for the programs users run (every model, regularizer variant and objective,
-/// training and inference, f32 and f64, and f32 in BF16 and FP16 mixed precision) compiles with NVRTC for compute_80 and compute_90. A kernel that does not compile
+/// Every kernel the CUDA backend generates for the programs users run (the conformance kit's step programs: every model,
+/// regularizer variant and objective, training and inference, f32 and f64, and f32 in BF16 and FP16 mixed precision) compiles with NVRTC for compute_80 and compute_90. A kernel that does not compile
 /// fails here, on a machine without a GPU, not on the GPU.
 /// </summary>
 public class GeneratedKernelTests
@@ -19,13 +20,13 @@ public class GeneratedKernelTests
         foreach (var dtype in new[] { DType.F32, DType.F64 })
         {
             var kernels = new Dictionary<string, CudaKernelSource>(StringComparer.Ordinal);
-            foreach (var c in ModelPrograms.All())
+            foreach (var c in StepPrograms.All)
             {
-                var (training, inference) = c.Build(dtype, batch: 2, size: 16);
+                var training = c.Build(dtype);
                 // f32 programs are also planned in both mixed precisions (their conversion kernels join the f32 set), so
                 // every model's convolutions and GEMMs are known to lower in 16 bits too.
                 var precisions = dtype == DType.F32 ? Enum.GetValues<ComputePrecision>() : [ComputePrecision.F32];
-                foreach (var p in new[] { training, inference })
+                foreach (var p in new[] { training, StepProgram.InferenceOf(training) }.OfType<GraphProgram>())
                     foreach (var k in precisions.SelectMany(precision => CudaPlanner.Plan(p, new CudaPlanOptions(precision)).Kernels))
                     {
                         if (kernels.TryGetValue(k.Name, out var seen) && seen.Source != k.Source)
@@ -85,8 +86,8 @@ public class GeneratedKernelTests
     [Fact]
     public void Every_op_of_every_model_has_a_CUDA_lowering()
     {
-        var missing = ModelPrograms.All()
-            .SelectMany(c => c.Build(DType.F32, 2, 16).Training.Nodes)
+        var missing = StepPrograms.All
+            .SelectMany(c => c.Build(DType.F32).Nodes)
             .Select(n => n.Op)
             // A projection of a multi-output node is written by its producer's lowering.
             .Where(op => op is not (InputOp or VariableOp or ConstantOp or OutputOp) && op.AliasOf(ProgramMode.Training) is null && op.AliasOf(ProgramMode.Inference) is null)

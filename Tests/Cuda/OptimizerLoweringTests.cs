@@ -4,7 +4,10 @@ using Xunit;
 
 namespace StaticGraph.Tests.Cuda;
 
-/// <summary>The fused SGD updates and whole training steps built on batch normalisation, on the emulator against the CPU.</summary>
+/// <summary>
+/// The fused SGD updates on the emulator: bitwise the CPU's (stronger than the kit's per-op bound, as the update is the
+/// same correctly rounded expression on both). Whole steps with them are the conformance kit's.
+/// </summary>
 public class OptimizerLoweringTests
 {
     [Theory]
@@ -23,28 +26,5 @@ public class OptimizerLoweringTests
         var feeds = ElementwiseLoweringTests.Feeds(dtype, ("p", 35), ("g", 35), ("v", 35));
         feeds["lr"] = ReductionLoweringTests.Typed(dtype, [0.1]);
         EmulatorParity.AssertMatchesCpu(GraphProgram.Inference(velocity, parameter), feeds, f32Tolerance: 0, f64Tolerance: 0);
-    }
-
-    [Theory]
-    [InlineData(DType.F32, false)]
-    [InlineData(DType.F32, true)]
-    [InlineData(DType.F64, false)]
-    [InlineData(DType.F64, true)]
-    public void A_batch_norm_network_trains_like_the_CPU(DType dtype, bool nesterov)
-    {
-        // x [4,3,5,5] -> batch norm (learned scale and shift, running statistics) -> relu -> global mean -> weighted
-        // sum -> softmax cross-entropy: every op of this group and its gradient, plus the SGD state updates.
-        var b = new GraphBuilder(dtype);
-        var x = b.Input("x", dtype, 4, 3, 5, 5);
-        var labels = b.Input("labels", DType.I32, 4);
-        var h = b.Relu(b.BatchNorm(b.Scale(x, 2), name: "bn"));
-        var pooled = b.GlobalAvgPool(h);
-        var w = b.Parameter("w", Initializer.Constant(0.5), [4, 3]);
-        var logits = b.Mul(pooled, w);
-        var loss = b.Add(b.SoftmaxCrossEntropy(logits, labels, 0.1), b.Scale(b.SumAll(b.ReduceMax(h, [2, 3])), 0.01));
-        var program = Autodiff.Train(loss, new Sgd(0.9, 5e-4, nesterov), Schedule.Constant(0.1));
-        var feeds = ElementwiseLoweringTests.Feeds(dtype, ("x", 300));
-        feeds["labels"] = new[] { 0, 2, 1, 2 };
-        EmulatorParity.AssertMatchesCpu(program, feeds, runs: 3);
     }
 }

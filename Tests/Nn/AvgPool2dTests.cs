@@ -1,3 +1,4 @@
+using StaticGraph.Conformance;
 using StaticGraph.Ops;
 using Xunit;
 
@@ -18,8 +19,8 @@ public class AvgPool2dTests
     [MemberData(nameof(MaxPool2dTests.Windows), MemberType = typeof(MaxPool2dTests))]
     public void Gradient_matches_central_differences(int[] xs, int kernel, int stride, int pad)
     {
-        GradientCheck.AssertGradientsMatch([TestValues.Uniform(TestValues.Count(xs), seed: 32)], [xs],
-            (b, i) => b.AvgPool2d(i[0], kernel, stride, pad), [0]);
+        GradientChecker.Check(GradientProblem.Of("avg_pool2d", [xs], [TestValues.Uniform(TestValues.Count(xs), seed: 32)],
+            (b, i) => b.AvgPool2d(i[0], kernel, stride, pad)));
     }
 
     [Fact]
@@ -40,8 +41,8 @@ public class AvgPool2dTests
     public void The_backward_op_has_an_exact_gradient_of_its_own()
     {
         int[] xs = [2, 3, 7, 6], ys = [2, 3, 4, 3];
-        GradientCheck.AssertGradientsMatch([TestValues.Uniform(TestValues.Count(ys), seed: 33)], [ys],
-            (b, i) => b.Apply(new AvgPool2dBackwardOp(new Shape(xs), 3, 2, 1), i[0]), [0]);
+        GradientChecker.Check(GradientProblem.Of("avg_pool2d_backward", [ys], [TestValues.Uniform(TestValues.Count(ys), seed: 33)],
+            (b, i) => b.Apply(new AvgPool2dBackwardOp(new Shape(xs), 3, 2, 1), i[0])));
     }
 
     [Fact]

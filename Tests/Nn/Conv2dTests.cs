@@ -1,3 +1,4 @@
+using StaticGraph.Conformance;
 using StaticGraph.Ops;
 using Xunit;
 
@@ -34,7 +35,7 @@ public class Conv2dTests
     public void Gradients_of_input_and_filter_match_central_differences(int[] xs, int[] ws, int stride, int pad, int dilation, int groups)
     {
         double[][] values = [TestValues.Uniform(TestValues.Count(xs), seed: 3), TestValues.Uniform(TestValues.Count(ws), seed: 4)];
-        GradientCheck.AssertGradientsMatch(values, [xs, ws], (b, i) => b.Conv2dRaw(i[0], i[1], stride, pad, dilation, groups), [0, 1]);
+        GradientChecker.Check(GradientProblem.Of("conv2d", [xs, ws], values, (b, i) => b.Conv2dRaw(i[0], i[1], stride, pad, dilation, groups)));
     }
 
     [Theory]
@@ -48,10 +49,10 @@ public class Conv2dTests
         var x = TestValues.Uniform(TestValues.Count(xs), seed: 5);
         var w = TestValues.Uniform(TestValues.Count(ws), seed: 6);
         var dy = TestValues.Uniform(TestValues.Count(ys), seed: 7);
-        GradientCheck.AssertGradientsMatch([dy, w], [ys, ws],
-            (b, i) => b.Conv2dBackwardData(i[0], i[1], new Shape(xs), stride, pad, dilation, groups), [0, 1]);
-        GradientCheck.AssertGradientsMatch([x, dy], [xs, ys],
-            (b, i) => b.Conv2dBackwardFilter(i[0], i[1], new Shape(ws), stride, pad, dilation, groups), [0, 1]);
+        GradientChecker.Check(GradientProblem.Of("conv2d_backward_data", [ys, ws], [dy, w],
+            (b, i) => b.Conv2dBackwardData(i[0], i[1], new Shape(xs), stride, pad, dilation, groups)));
+        GradientChecker.Check(GradientProblem.Of("conv2d_backward_filter", [xs, ys], [x, dy],
+            (b, i) => b.Conv2dBackwardFilter(i[0], i[1], new Shape(ws), stride, pad, dilation, groups)));
     }
 
     [Fact]

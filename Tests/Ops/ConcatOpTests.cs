@@ -1,3 +1,4 @@
+using StaticGraph.Conformance;
 using StaticGraph.Ops;
 using Xunit;
 
@@ -40,7 +41,7 @@ public class ConcatOpTests
 
     [Fact]
     public void Gradient_matches_central_differences() =>
-        GradientCheck.Check((b, x) => b.Concat(1, x[0], x[1], x[2]), [2, 1, 3], [2, 2, 3], [2, 3, 3]);
+        GradientChecker.Check("concat", (b, x) => b.Concat(1, x[0], x[1], x[2]), [2, 1, 3], [2, 2, 3], [2, 3, 3]);
 
     [Fact]
     public void Mismatched_dtypes_fail_when_the_node_is_built()

@@ -1,25 +1,12 @@
-using StaticGraph.Backend;
-using StaticGraph.Backend.Cpu;
+using StaticGraph.Conformance;
 
 namespace StaticGraph.Tests.Ops;
 
-/// <summary>Runs small inference programs on the CPU and reads their outputs as f64, whatever their dtype.</summary>
+/// <summary>Runs small inference programs on the CPU through the kit's runner and reads their outputs as f64, whatever their dtype.</summary>
 internal static class Evaluate
 {
-    /// <summary>The value of <paramref name="output"/>, after <paramref name="feed"/> has set the program's inputs.</summary>
-    public static double[] Values(Node output, Action<IExecutable>? feed = null, int threads = 2)
-    {
-        using var run = CpuBackend.Instance.Compile(GraphProgram.Inference(output), new CompileOptions(Threads: threads));
-        feed?.Invoke(run);
-        run.Run();
-        return output.DType switch
-        {
-            DType.F32 => run.Read<float>(output).Select(v => (double)v).ToArray(),
-            DType.F64 => run.Read<double>(output),
-            DType.I32 => run.Read<int>(output).Select(v => (double)v).ToArray(),
-            _ => throw new NotSupportedException($"cannot read {output.Type}"),
-        };
-    }
+    /// <summary>The value of <paramref name="output"/> (a program without inputs).</summary>
+    public static double[] Values(Node output, int threads = 2) => Reference.Run(GraphProgram.Inference(output), threads: threads)[0].Values;
 
     /// <summary>Asserts that two arrays agree element by element within an absolute tolerance.</summary>
     public static void AssertClose(double[] expected, double[] actual, double tolerance)

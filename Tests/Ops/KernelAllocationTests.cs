@@ -1,5 +1,6 @@
 using StaticGraph.Backend;
 using StaticGraph.Backend.Cpu;
+using StaticGraph.Conformance;
 using StaticGraph.Ops;
 using Xunit;
 
@@ -25,18 +26,17 @@ public class KernelAllocationTests
             b.SoftmaxCrossEntropy(logits, b.Softmax(b.StopGradient(logits))));
         var grads = Autodiff.Gradients(loss, [x, w]);
         using var run = CpuBackend.Instance.Compile(GraphProgram.Inference(loss, grads[x], grads[w]), new CompileOptions(Threads: 1));
-        var random = new System.Random(2);
         void Feed()
         {
             if (dtype == DType.F32)
             {
-                run.SetInput<float>("x", GradientCheck.Normal(random, 48).Select(v => (float)v).ToArray());
-                run.SetInput<float>("w", GradientCheck.Normal(random, 30).Select(v => (float)v).ToArray());
+                run.SetInput<float>("x", Values.Normal(48, 2).Select(v => (float)v).ToArray());
+                run.SetInput<float>("w", Values.Normal(30, 20).Select(v => (float)v).ToArray());
             }
             else
             {
-                run.SetInput<double>("x", GradientCheck.Normal(random, 48));
-                run.SetInput<double>("w", GradientCheck.Normal(random, 30));
+                run.SetInput<double>("x", Values.Normal(48, 2));
+                run.SetInput<double>("w", Values.Normal(30, 20));
             }
         }
         Feed();

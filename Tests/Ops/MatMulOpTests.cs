@@ -1,3 +1,4 @@
+using StaticGraph.Conformance;
 using StaticGraph.Ops;
 using Xunit;
 
@@ -25,9 +26,8 @@ public class MatMulOpTests
     {
         // Sizes give several row blocks and ragged edges.
         const int m = 150, k = 70, n = 90;
-        var random = new System.Random(3);
-        var aValues = GradientCheck.Normal(random, m * k);
-        var bValues = GradientCheck.Normal(random, k * n);
+        var aValues = Values.Normal(m * k, 3);
+        var bValues = Values.Normal(k * n, 30);
         var expected = Naive(aValues, bValues, m, k, n, transposeA, transposeB);
         foreach (var (dtype, tolerance) in new[] { (DType.F64, 1e-12), (DType.F32, 1e-4) })
         {
@@ -44,9 +44,8 @@ public class MatMulOpTests
     public void Gives_the_same_bits_for_any_thread_count()
     {
         const int m = 300, k = 200, n = 100;
-        var random = new System.Random(4);
         var g = new GraphBuilder(DType.F32);
-        var y = g.MatMul(g.Constant(GradientCheck.Normal(random, m * k), DType.F32, m, k), g.Constant(GradientCheck.Normal(random, k * n), DType.F32, k, n));
+        var y = g.MatMul(g.Constant(Values.Normal(m * k, 4), DType.F32, m, k), g.Constant(Values.Normal(k * n, 40), DType.F32, k, n));
         Assert.Equal(Evaluate.Values(y, threads: 1), Evaluate.Values(y, threads: 2));
     }
 
@@ -56,7 +55,7 @@ public class MatMulOpTests
     [InlineData(false, true)]
     [InlineData(true, true)]
     public void Gradient_matches_central_differences(bool transposeA, bool transposeB) =>
-        GradientCheck.Check((b, x) => b.MatMul(x[0], x[1], transposeA, transposeB), transposeA ? [4, 3] : [3, 4], transposeB ? [2, 4] : [4, 2]);
+        GradientChecker.Check("matmul", (b, x) => b.MatMul(x[0], x[1], transposeA, transposeB), transposeA ? [4, 3] : [3, 4], transposeB ? [2, 4] : [4, 2]);
 
     [Fact]
     public void Mismatched_inner_dimensions_fail_when_the_node_is_built()

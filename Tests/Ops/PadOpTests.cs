@@ -1,3 +1,4 @@
+using StaticGraph.Conformance;
 using StaticGraph.Ops;
 using Xunit;
 
@@ -44,7 +45,7 @@ public class PadOpTests
 
     [Fact]
     public void Gradient_matches_central_differences() =>
-        GradientCheck.Check((b, x) => b.Pad(x[0], [1, 0, 2], [0, 2, 1], 0.5), [2, 3, 2]);
+        GradientChecker.Check("pad", (b, x) => b.Pad(x[0], [1, 0, 2], [0, 2, 1], 0.5), [2, 3, 2]);
 
     [Fact]
     public void Negative_widths_fail_when_the_node_is_built()

@@ -1,3 +1,4 @@
+using StaticGraph.Conformance;
 using StaticGraph.Ops;
 using Xunit;
 
@@ -43,7 +44,7 @@ public class SliceOpTests
 
     [Fact]
     public void Gradient_matches_central_differences() =>
-        GradientCheck.Check((b, x) => b.Slice(x[0], [1, 0, 2], [3, 4, 4]), [3, 4, 5]);
+        GradientChecker.Check("slice", (b, x) => b.Slice(x[0], [1, 0, 2], [3, 4, 4]), [3, 4, 5]);
 
     [Theory]
     [InlineData(new[] { 0, 2 }, new[] { 2, 2 }, "range 2:2 of axis 1 is empty or outside 0:3")]

@@ -1,5 +1,6 @@
 using StaticGraph.Backend;
 using StaticGraph.Backend.Cpu;
+using StaticGraph.Conformance;
 using StaticGraph.Ops;
 using Xunit;
 
@@ -57,7 +58,7 @@ public class SoftmaxCrossEntropyOpTests
     {
         const int n = 3000, k = 20;
         var random = new System.Random(6);
-        var logits = GradientCheck.Normal(random, n * k).Select(v => 4 * v).ToArray();
+        var logits = Values.Normal(n * k, 60).Select(v => 4 * v).ToArray();
         var labels = Enumerable.Range(0, n).Select(_ => (double)random.Next(k)).ToArray();
         double Loss(DType dtype, int threads)
         {
@@ -74,19 +75,19 @@ public class SoftmaxCrossEntropyOpTests
     [InlineData(0.0)]
     [InlineData(0.1)]
     public void Gradient_with_class_indices_matches_central_differences(double eps) =>
-        GradientCheck.Check((b, x) => b.SoftmaxCrossEntropy(x[0], b.Constant([2, 0, 3], DType.I32, 3), eps), [3, 4]);
+        GradientChecker.Check("softmax_cross_entropy (labels)", (b, x) => b.SoftmaxCrossEntropy(x[0], b.Constant([2, 0, 3], DType.I32, 3), eps), [3, 4]);
 
     [Theory]
     [InlineData(0.0)]
     [InlineData(0.2)]
     public void Gradient_with_soft_targets_reaches_logits_and_targets(double eps) =>
-        GradientCheck.Check((b, x) => b.SoftmaxCrossEntropy(x[0], x[1], eps), [3, 4], [3, 4]);
+        GradientChecker.Check("softmax_cross_entropy (soft targets)", (b, x) => b.SoftmaxCrossEntropy(x[0], x[1], eps), [3, 4], [3, 4]);
 
     [Fact]
     public void Backward_op_gradients_match_central_differences()
     {
-        GradientCheck.Check((b, x) => b.Apply(new SoftmaxCrossEntropyBackwardOp(0.2), x[0], x[1], x[2]), [3, 4], [3, 4], []);
-        GradientCheck.Check((b, x) => b.Apply(new SoftmaxCrossEntropyBackwardOp(0.1), x[0], b.Constant([1, 3, 0], DType.I32, 3), x[1]), [3, 4], []);
+        GradientChecker.Check("softmax_cross_entropy_backward (soft targets)", (b, x) => b.Apply(new SoftmaxCrossEntropyBackwardOp(0.2), x[0], x[1], x[2]), [3, 4], [3, 4], []);
+        GradientChecker.Check("softmax_cross_entropy_backward (labels)", (b, x) => b.Apply(new SoftmaxCrossEntropyBackwardOp(0.1), x[0], b.Constant([1, 3, 0], DType.I32, 3), x[1]), [3, 4], []);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using StaticGraph.Conformance;
 using StaticGraph.Ops;
 using Xunit;
 
@@ -45,7 +46,7 @@ public class TransposeOpTests
 
     [Fact]
     public void Gradient_matches_central_differences() =>
-        GradientCheck.Check((b, x) => b.Transpose(x[0], 2, 0, 1), [2, 3, 4]);
+        GradientChecker.Check("transpose", (b, x) => b.Transpose(x[0], 2, 0, 1), [2, 3, 4]);
 
     [Theory]
     [InlineData(new[] { 1, 0, 2 }, "permutation of 2 axes")]

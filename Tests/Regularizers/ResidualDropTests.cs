@@ -1,3 +1,4 @@
+using StaticGraph.Conformance;
 using StaticGraph.Ops;
 using StaticGraph.Regularizers;
 using Xunit;
@@ -13,10 +14,12 @@ public class ResidualDropTests
     [Fact]
     public void Shakedrop_gradient_uses_beta_while_the_forward_uses_alpha()
     {
-        var g = new Runs.GradientGraph((b, x) => ShakeDrop.Apply(b, x[0], 0.5), [Dims]);
-        Node Draw(string n) => Runs.Named(g.Builder, "shakedrop." + n);
-        var (analytic, numeric, extra) = Runs.Differentiate(g, [Runs.Normal(1, Count)], extra: [Draw("gate"), Draw("alpha"), Draw("beta")]);
-        var (gate, alpha, beta) = (extra[0], extra[1], extra[2]);
+        var report = GradientChecker.Differentiate(Runs.Problem("shakedrop", (b, x) => ShakeDrop.Apply(b, x[0], 0.5), [Dims], [Runs.Normal(1, Count)]) with
+        {
+            Extra = b => [Runs.Named(b, "shakedrop.gate"), Runs.Named(b, "shakedrop.alpha"), Runs.Named(b, "shakedrop.beta")],
+        });
+        var (analytic, numeric, weights) = (report.Analytic, report.Numeric, report.Weights[0]);
+        var (gate, alpha, beta) = (report.Extra[0], report.Extra[1], report.Extra[2]);
         Assert.Contains(0.0, gate);
         Assert.Contains(1.0, gate);
         for (var i = 0; i < Count; i++)
@@ -24,8 +27,8 @@ public class ResidualDropTests
             var n = i / PerImage;
             var forward = gate[n] + alpha[n] - gate[n] * alpha[n];
             var backward = gate[n] + beta[n] - gate[n] * beta[n];
-            Assert.Equal(backward * g.Weights[i], analytic[0][i], 12);
-            Runs.Near(forward * g.Weights[i], numeric[0][i], 1e-7, $"central difference {i}");
+            Assert.Equal(backward * weights[i], analytic[0][i], 12);
+            Runs.Near(forward * weights[i], numeric[0][i], 1e-7, $"central difference {i}");
         }
         Assert.True(analytic[0].Zip(numeric[0], (a, b) => Math.Abs(a - b)).Max() > 1e-2, "the closed gates' gradients should differ from the forward's derivative");
     }

@@ -1,3 +1,4 @@
+using StaticGraph.Conformance;
 using StaticGraph.Ops;
 using StaticGraph.Regularizers;
 using Xunit;
@@ -31,10 +32,19 @@ public class ShakeShakeTests
     public void Gradient_uses_the_backward_coefficient_while_the_forward_uses_alpha(ShakeMode forward, ShakeMode backward, ShakeLevel level)
     {
         var options = new ShakeOptions(forward, backward, level);
-        var g = new Runs.GradientGraph((b, x) => ShakeShake.Combine(b, x[0], x[1], options), [Dims, Dims]);
-        var draws = g.Builder.Nodes.Where(n => n.Op is UniformOp).ToArray();
-        var (analytic, numeric, extra) = Runs.Differentiate(g, [Runs.Normal(1, 48), Runs.Normal(2, 48)], extra: draws);
-        double[]? Draw(string local) => draws.Select((n, i) => (n, i)).Where(p => p.n.Name == "shake." + local).Select(p => extra[p.i]).FirstOrDefault();
+        var names = new List<string>();
+        var problem = Runs.Problem("shake-shake", (b, x) => ShakeShake.Combine(b, x[0], x[1], options), [Dims, Dims], [Runs.Normal(1, 48), Runs.Normal(2, 48)]) with
+        {
+            Extra = b =>
+            {
+                var draws = b.Nodes.Where(n => n.Op is UniformOp).ToArray();
+                names.AddRange(draws.Select(n => n.Name!));
+                return draws;
+            },
+        };
+        var report = GradientChecker.Differentiate(problem);
+        var (analytic, numeric, weights) = (report.Analytic, report.Numeric, report.Weights[0]);
+        double[]? Draw(string local) => names.IndexOf("shake." + local) is var i and >= 0 ? report.Extra[i] : null;
 
         var alpha = Coefficient(Draw("alpha"), 0.5, 48);
         var beta = backward == ShakeMode.Keep ? alpha : Coefficient(Draw("beta"), 0.5, 48);
@@ -42,10 +52,10 @@ public class ShakeShakeTests
         for (var i = 0; i < 48; i++)
         {
             // Autodiff: beta * r and (1 - beta) * r. Central differences of the forward: alpha * r.
-            Assert.Equal(beta[i] * g.Weights[i], analytic[0][i], 12);
-            Assert.Equal((1 - beta[i]) * g.Weights[i], analytic[1][i], 12);
-            Runs.Near(alpha[i] * g.Weights[i], numeric[0][i], 1e-7, $"central difference {i} of branch 1");
-            Runs.Near((1 - alpha[i]) * g.Weights[i], numeric[1][i], 1e-7, $"central difference {i} of branch 2");
+            Assert.Equal(beta[i] * weights[i], analytic[0][i], 12);
+            Assert.Equal((1 - beta[i]) * weights[i], analytic[1][i], 12);
+            Runs.Near(alpha[i] * weights[i], numeric[0][i], 1e-7, $"central difference {i} of branch 1");
+            Runs.Near((1 - alpha[i]) * weights[i], numeric[1][i], 1e-7, $"central difference {i} of branch 2");
         }
         if (backward == ShakeMode.Shake || (forward, backward) == (ShakeMode.Shake, ShakeMode.Even))
         {
@@ -55,8 +65,8 @@ public class ShakeShakeTests
         }
         else
         {
-            Runs.AssertGradientsAgree(analytic[0], numeric[0], "d loss / d branch1");
-            Runs.AssertGradientsAgree(analytic[1], numeric[1], "d loss / d branch2");
+            GradientChecker.Agree("d loss / d branch1", numeric[0], analytic[0]);
+            GradientChecker.Agree("d loss / d branch2", numeric[1], analytic[1]);
         }
     }
 

@@ -1,37 +1,46 @@
 using System.CommandLine;
+using System.Diagnostics;
 using StaticGraph.Backend;
+using StaticGraph.Conformance;
+using StaticGraph.Cuda.Backend;
 using StaticGraph.Train.Bench;
 
 namespace StaticGraph.Train.Commands;
 
 /// <summary>
 /// `device-check`: reports the NVIDIA libraries found (where, and the version where the library tells it), initialises the
-/// driver and counts devices; with a usable GPU it then runs the GPU checks (<see cref="DeviceChecks"/>: random draws,
-/// determinism, graph replay, one training step of every model against the CPU) and the CUDA benchmark against PyTorch,
-/// as a table. Without a GPU it says in one line what is missing and exits 0: a plain report, not a failure.
+/// driver and counts devices; with a usable GPU it then runs the conformance kit (<see cref="ConformanceKit"/>) on the
+/// CUDA backend in f32 (in the chosen precision mode) and in f64 against the f64 CPU reference, one row per case (ok or
+/// FAIL, the case, the error measured against the tolerance table's bound, the time), then the CUDA benchmark against
+/// PyTorch. Without a GPU it says in one line what is missing and exits 0: a plain report, not a failure.
 /// </summary>
 public static class DeviceCheckCommand
 {
     /// <summary>The command.</summary>
     public static Command Create()
     {
-        var batch = new Option<int>("--batch-size") { Description = "Images per checked training step", DefaultValueFactory = _ => 8 };
-        var size = new Option<int>("--image-size") { Description = "Side of the checked images", DefaultValueFactory = _ => 32 };
+        var precision = new Option<string>("--precision") { Description = "How the f32 target computes: f32 (TF32 off), tf32, bf16 or fp16", DefaultValueFactory = _ => "f32" };
+        precision.AcceptOnlyFromAmong([.. BackendSettings.Precisions]);
+        var cases = new Option<string>("--cases")
+        {
+            Description = "Comma-separated prefixes of the kit's case ids to run (op, step, inference, repeat, replay, op:conv2d, step:resnet, ...); empty: every case",
+            DefaultValueFactory = _ => "",
+        };
         var benchSteps = new Option<int>("--bench-steps") { Description = "Timed steps of the CUDA benchmark (0: skip it)", DefaultValueFactory = _ => 50 };
         var python = new Option<string>("--python") { Description = "Interpreter with PyTorch for the benchmark's peer", DefaultValueFactory = _ => "python3" };
-        var command = new Command("device-check", "Report the CUDA libraries and devices; with a GPU, check the CUDA backend against the CPU and benchmark it")
+        var command = new Command("device-check", "Report the CUDA libraries and devices; with a GPU, run the conformance kit on the CUDA backend and benchmark it")
         {
-            batch, size, benchSteps, python,
+            precision, cases, benchSteps, python,
         };
-        command.SetAction(r => Run(Console.Out, r.GetValue(batch), r.GetValue(size), r.GetValue(benchSteps), r.GetValue(python)!));
+        command.SetAction(r => Run(Console.Out, r.GetValue(precision)!, r.GetValue(cases)!, r.GetValue(benchSteps), r.GetValue(python)!));
         return command;
     }
 
     /// <summary>
-    /// Writes the report to <paramref name="output"/>: what each backend found on this machine, then, for each usable
-    /// backend besides the CPU (the reference), the checks against the CPU and the benchmark. Returns 0 unless a check failed.
+    /// Writes the report to <paramref name="output"/>: what each backend found on this machine, then, when the CUDA backend
+    /// can run, the kit's rows for its f32 and f64 targets and the benchmark. Returns 0 unless a case or the bench failed.
     /// </summary>
-    public static int Run(TextWriter output, int batch = 8, int size = 32, int benchSteps = 50, string python = "python3")
+    public static int Run(TextWriter output, string precision = "f32", string cases = "", int benchSteps = 50, string python = "python3")
     {
         ArgumentNullException.ThrowIfNull(output);
         foreach (var provider in Backends.Providers)
@@ -43,18 +52,38 @@ public static class DeviceCheckCommand
             return 0;
         }
 
-        output.WriteLine($"cuda backend: checks on {batch} images of 3x{size}x{size} (f32, TF32 off, deterministic)");
+        var prefixes = cases.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        bool Selected(ConformanceCase c) => prefixes.Length == 0 || prefixes.Any(p => c.Id.StartsWith(p, StringComparison.Ordinal));
         var failed = 0;
-        foreach (var row in DeviceChecks.Run(batch, size))
+        foreach (var target in new[] { Target(DType.F32, precision), Target(DType.F64, "f32") })
         {
-            output.WriteLine($"  {(row.Passed ? "ok  " : "FAIL")} {row.Check,-52} {row.Detail}");
-            output.Flush();
-            if (!row.Passed) failed++;
+            var t = target.Tolerance;
+            output.WriteLine($"{target.Name}: the conformance kit against the f64 CPU reference (deterministic; tolerances of row {t.Row}: op {t.Op:G3}, loss {t.Loss:G3}, logits {t.Logits:G3}, updates {t.Updates:G3})");
+            var (ok, bad, skipped) = (0, 0, 0);
+            var clock = Stopwatch.StartNew();
+            foreach (var result in ConformanceKit.Run(target, Selected))
+            {
+                output.WriteLine("  " + result);
+                output.Flush();
+                switch (result.Outcome)
+                {
+                    case Outcome.Passed: ok++; break;
+                    case Outcome.Failed: bad++; break;
+                    default: skipped++; break;
+                }
+            }
+            output.WriteLine($"{target.Name}: {ok} ok, {bad} failed, {skipped} skipped in {clock.Elapsed.TotalSeconds:F0} s");
+            failed += bad;
         }
         if (benchSteps > 0) failed += Bench(output, benchSteps, python);
         output.WriteLine(failed == 0 ? "cuda backend: every check passed" : $"cuda backend: {failed} check(s) failed");
         return failed == 0 ? 0 : 1;
     }
+
+    /// <summary>The CUDA backend in <paramref name="precision"/> as a kit target, with its graph-replay-off twin for the replay cases.</summary>
+    private static ConformanceTarget Target(DType dtype, string precision) =>
+        ConformanceTarget.FromBackend("cuda", dtype, precision, eager: () =>
+            new CudaBackend(((CudaBackend)Backends.Resolve("cuda", new BackendSettings(precision))).Options with { CaptureGraph = false }));
 
     /// <summary>
     /// The CUDA benchmark against PyTorch through <c>bench</c>'s own code (<see cref="BenchRunner"/>), in its line format:

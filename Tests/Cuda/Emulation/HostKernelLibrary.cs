@@ -16,7 +16,10 @@ namespace StaticGraph.Tests.Cuda.Emulation;
 /// </summary>
 internal sealed unsafe class HostKernelLibrary
 {
-    private static readonly ConcurrentDictionary<string, HostKernelLibrary> Cache = new();
+    // Every kernel compiled in this process, by name (a name stands for one source), so that a plan compiles only the
+    // kernels no earlier plan had: most of a program's kernels recur in the next one's.
+    private static readonly Dictionary<string, (string Source, nint Entry)> Loaded = new(StringComparer.Ordinal);
+    private static readonly Lock LoadLock = new();
     private readonly Dictionary<string, nint> _entries;
 
     private HostKernelLibrary(Dictionary<string, nint> entries) => _entries = entries;
@@ -48,15 +51,31 @@ internal sealed unsafe class HostKernelLibrary
 
         """;
 
-    /// <summary>Compiles <paramref name="kernels"/> (once per distinct set) and loads the library.</summary>
+    /// <summary>
+    /// The host functions of <paramref name="kernels"/>: those this process has not compiled yet are compiled together (one
+    /// shared library, cached on disk by its source) and loaded; every kernel's source carries its own guarded helpers, so
+    /// any subset compiles on its own.
+    /// </summary>
     public static HostKernelLibrary For(IReadOnlyList<CudaKernelSource> kernels)
     {
         if (Missing is { } why) throw new InvalidOperationException(why);
-        var source = new StringBuilder(Harness);
-        foreach (var k in kernels.DistinctBy(k => k.Name).OrderBy(k => k.Name, StringComparer.Ordinal)) source.Append(k.Source).Append('\n');
-        foreach (var k in kernels.DistinctBy(k => k.Name).OrderBy(k => k.Name, StringComparer.Ordinal)) source.Append(Wrapper(k));
-        var text = source.ToString();
-        return Cache.GetOrAdd(text, Compile);
+        lock (LoadLock)
+        {
+            var distinct = kernels.DistinctBy(k => k.Name).OrderBy(k => k.Name, StringComparer.Ordinal).ToList();
+            foreach (var k in distinct)
+                if (Loaded.TryGetValue(k.Name, out var known) && known.Source != k.Source)
+                    throw new InvalidOperationException($"two kernels are named {k.Name} with different sources");
+            var missing = distinct.Where(k => !Loaded.ContainsKey(k.Name)).ToList();
+            if (missing.Count > 0)
+            {
+                var source = new StringBuilder(Harness);
+                foreach (var k in missing) source.Append(k.Source).Append('\n');
+                foreach (var k in missing) source.Append(Wrapper(k));
+                var entries = Compile(source.ToString());
+                foreach (var k in missing) Loaded[k.Name] = (k.Source, entries[k.Name]);
+            }
+            return new HostKernelLibrary(distinct.ToDictionary(k => k.Name, k => Loaded[k.Name].Entry, StringComparer.Ordinal));
+        }
     }
 
     /// <summary>Runs a launch of <paramref name="kernel"/> with <paramref name="grid"/> blocks of <paramref name="block"/> threads.</summary>
@@ -85,7 +104,7 @@ internal sealed unsafe class HostKernelLibrary
             """;
     }
 
-    private static HostKernelLibrary Compile(string text)
+    private static Dictionary<string, nint> Compile(string text)
     {
         var hash = $"{StableHash.Fnv1a(text):x8}{text.Length:x}";
         var folder = Path.Combine(Path.GetTempPath(), "staticgraph-emulator");
@@ -117,6 +136,6 @@ internal sealed unsafe class HostKernelLibrary
             var name = line["extern \"C\" void sg_host_".Length..line.IndexOf('(', StringComparison.Ordinal)];
             entries[name] = NativeLibrary.GetExport(handle, "sg_host_" + name);
         }
-        return new HostKernelLibrary(entries);
+        return entries;
     }
 }

@@ -17,13 +17,18 @@ internal static unsafe class ReferenceConvolution
         var cg = g.C / g.Groups;
         var kg = g.K / g.Groups;
         var (xs, ws, ys) = (new long[] { g.C * g.H * g.W, g.H * g.W, g.W }, new long[] { cg * g.R * g.S, g.R * g.S, g.S }, new long[] { g.K * g.OutH * g.OutW, g.OutH * g.OutW, g.OutW });
-        var outputLength = c.Direction switch
+        var (xLength, wLength, yLength) = ((long)g.N * g.C * g.H * g.W, (long)g.K * cg * g.R * g.S, (long)g.N * g.K * g.OutH * g.OutW);
+        // The two operands loaded once as doubles (exactly: every dtype here widens exactly), the sum kept in double and
+        // taken in the same order for every direction: n, k, oh, ow, then ci, r, s.
+        var (a, b, outputLength) = c.Direction switch
         {
-            ConvolutionDirection.Forward => (long)g.N * g.K * g.OutH * g.OutW,
-            ConvolutionDirection.BackwardData => (long)g.N * g.C * g.H * g.W,
-            _ => (long)g.K * cg * g.R * g.S,
+            ConvolutionDirection.Forward => (Load(t, x, xLength), Load(t, w, wLength), yLength),
+            ConvolutionDirection.BackwardData => (Load(t, y, yLength), Load(t, w, wLength), xLength),
+            _ => (Load(t, x, xLength), Load(t, y, yLength), wLength),
         };
+        var target = c.Direction switch { ConvolutionDirection.Forward => y, ConvolutionDirection.BackwardData => x, _ => w };
         var acc = new double[outputLength];
+        var direction = c.Direction;
         for (var n = 0; n < g.N; n++)
             for (var k = 0; k < g.K; k++)
                 for (var oh = 0; oh < g.OutH; oh++)
@@ -33,22 +38,31 @@ internal static unsafe class ReferenceConvolution
                         var group = k / kg;
                         for (var ci = 0; ci < cg; ci++)
                             for (var r = 0; r < g.R; r++)
+                            {
+                                var ih = oh * g.StrideH - g.PadH + r * g.DilationH;
+                                if (ih < 0 || ih >= g.H) continue;
                                 for (var s = 0; s < g.S; s++)
                                 {
-                                    var ih = oh * g.StrideH - g.PadH + r * g.DilationH;
                                     var iw = ow * g.StrideW - g.PadW + s * g.DilationW;
-                                    if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W) continue;
+                                    if (iw < 0 || iw >= g.W) continue;
                                     var xi = n * xs[0] + (group * cg + ci) * xs[1] + ih * xs[2] + iw;
                                     var wi = k * ws[0] + ci * ws[1] + r * ws[2] + s;
-                                    switch (c.Direction)
+                                    switch (direction)
                                     {
-                                        case ConvolutionDirection.Forward: acc[yi] += ReferenceGemm.Load(t, x, xi) * ReferenceGemm.Load(t, w, wi); break;
-                                        case ConvolutionDirection.BackwardData: acc[xi] += ReferenceGemm.Load(t, y, yi) * ReferenceGemm.Load(t, w, wi); break;
-                                        default: acc[wi] += ReferenceGemm.Load(t, x, xi) * ReferenceGemm.Load(t, y, yi); break;
+                                        case ConvolutionDirection.Forward: acc[yi] += a[xi] * b[wi]; break;
+                                        case ConvolutionDirection.BackwardData: acc[xi] += a[yi] * b[wi]; break;
+                                        default: acc[wi] += a[xi] * b[yi]; break;
                                     }
                                 }
+                            }
                     }
-        var target = c.Direction switch { ConvolutionDirection.Forward => y, ConvolutionDirection.BackwardData => x, _ => w };
         for (long i = 0; i < outputLength; i++) ReferenceGemm.Store(t, target, i, acc[i]);
+    }
+
+    private static double[] Load(DType t, byte* p, long length)
+    {
+        var values = new double[length];
+        for (long i = 0; i < length; i++) values[i] = ReferenceGemm.Load(t, p, i);
+        return values;
     }
 }

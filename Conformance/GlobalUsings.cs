@@ -1,0 +1,2 @@
+global using StaticGraph.Backend;
+global using StaticGraph.Ops;
