@@ -166,6 +166,8 @@ public static class GradientChecker
             weights[k] = Weights(y.Shape.ElementCount, k);
             var product = b.Mul(y, b.Constant(weights[k], y.DType, y.Shape.ToArray()));
             var weighted = y.Shape.Rank == 0 ? product : b.SumAll(product);
+            // Outputs may differ in dtype (batch norm's statistics are f64 in an f32 program): the loss keeps the first's.
+            if (loss is not null && weighted.DType != loss.DType) weighted = b.Cast(weighted, loss.DType);
             loss = loss is null ? weighted : b.Add(loss, weighted);
         }
         return (loss ?? throw new ArgumentException("no output is floating point: nothing to differentiate"), weights);

@@ -35,6 +35,8 @@ public static class OpCases
     public static IReadOnlyList<string> Uncovered(IEnumerable<System.Reflection.Assembly> assemblies)
     {
         var tested = All.Select(c => c.Op).ToHashSet();
+        // A further output of a multi-output op is a projection node: every multi-output case (batch norm's) runs them.
+        tested.Add(typeof(OutputOp));
         var missing = assemblies.SelectMany(a => a.GetTypes())
             .Where(t => typeof(Op).IsAssignableFrom(t) && !t.IsAbstract && !tested.Contains(t))
             .Select(t => t.Name).Order(StringComparer.Ordinal).ToList();

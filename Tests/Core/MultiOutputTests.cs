@@ -1,6 +1,6 @@
-using StaticGraph.Conformance;
 using StaticGraph.Backend;
 using StaticGraph.Backend.Cpu;
+using StaticGraph.Conformance;
 using StaticGraph.Ops;
 using StaticGraph.Passes;
 using StaticGraph.Tests.Nn;

@@ -1,6 +1,6 @@
-using StaticGraph.Tests.Cuda.Emulation;
 using StaticGraph.Cuda.Lowering;
 using StaticGraph.Ops;
+using StaticGraph.Tests.Cuda.Emulation;
 using Xunit;
 
 namespace StaticGraph.Tests.Cuda;
