@@ -44,24 +44,4 @@ public sealed class CutMix(double alpha = 1, string name = "cutmix") : IBatchReg
 }
 
 /// <summary>CutMix as users choose it: <c>cutmix</c> with its <c>alpha</c> (<c>--cutmix VALUE</c>).</summary>
-public sealed class CutMixDefinition : IBatchRegularizerDefinition
-{
-    /// <inheritdoc/>
-    public string Name => "cutmix";
-
-    /// <inheritdoc/>
-    public string Summary => "CutMix (Yun et al. 2019): a rectangle of another image pasted in, labels mixed by area";
-
-    /// <inheritdoc/>
-    public IReadOnlyList<RegularizerParameter> Parameters { get; } =
-        [RegularizerParameter.Number("alpha", "Beta's alpha (1 in the paper)", 0, double.PositiveInfinity, minExclusive: true, primary: true)];
-
-    /// <inheritdoc/>
-    public int Order => 30;
-
-    /// <inheritdoc/>
-    public string? ExclusiveGroup => BatchMixing.Group;
-
-    /// <inheritdoc/>
-    public void AddTo(ObjectiveRecipe recipe, RegularizerArguments arguments) => recipe.Add(Order, new CutMix(arguments.Number("alpha")));
-}
+public sealed class CutMixDefinition() : BatchMixerDefinition("cutmix", "CutMix (Yun et al. 2019): a rectangle of another image pasted in, labels mixed by area", "alpha", "Beta's alpha (1 in the paper)", alpha => new CutMix(alpha));

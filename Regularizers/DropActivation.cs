@@ -31,21 +31,12 @@ public static class DropActivation
 }
 
 /// <summary>DropActivation as users choose it: <c>drop-activation</c> with its <c>p</c> (<c>--drop-activation VALUE</c>); read by the models that have a place for it.</summary>
-public sealed class DropActivationDefinition : IModelRegularizerDefinition
+public sealed class DropActivationDefinition() : ModelProbabilityDefinition(Key, "Drop-Activation (Liang et al. 2018): ReLUs replaced at random by the identity",
+    "p", "the probability of the identity (0.05 in the paper)")
 {
     /// <summary>Its name.</summary>
     public const string Key = "drop-activation";
 
-    /// <inheritdoc/>
-    public string Name => Key;
-
-    /// <inheritdoc/>
-    public string Summary => "Drop-Activation (Liang et al. 2018): ReLUs replaced at random by the identity";
-
-    /// <inheritdoc/>
-    public IReadOnlyList<RegularizerParameter> Parameters { get; } =
-        [RegularizerParameter.Number("p", "the probability of the identity (0.05 in the paper)", 0, 1, primary: true)];
-
     /// <summary>The value <paramref name="settings"/> ask for, or null when drop-activation is off.</summary>
-    public static double? Probability(RegularizerSettings settings) => settings?.Arguments(Key)?.Number("p");
+    public static double? Probability(RegularizerSettings settings) => ValueIn(settings, Key, "p");
 }

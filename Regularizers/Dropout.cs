@@ -28,21 +28,12 @@ public static class Dropout
 }
 
 /// <summary>Dropout as users choose it: <c>dropout</c> with its <c>p</c> (<c>--dropout VALUE</c>); read by the models that have a place for it.</summary>
-public sealed class DropoutDefinition : IModelRegularizerDefinition
+public sealed class DropoutDefinition() : ModelProbabilityDefinition(Key, "dropout (Srivastava et al. 2014) between the convolutions of a wide block",
+    "p", "the drop probability (0.3 in the WRN paper)", maxExclusive: true)
 {
     /// <summary>Its name.</summary>
     public const string Key = "dropout";
 
-    /// <inheritdoc/>
-    public string Name => Key;
-
-    /// <inheritdoc/>
-    public string Summary => "dropout (Srivastava et al. 2014) between the convolutions of a wide block";
-
-    /// <inheritdoc/>
-    public IReadOnlyList<RegularizerParameter> Parameters { get; } =
-        [RegularizerParameter.Number("p", "the drop probability (0.3 in the WRN paper)", 0, 1, maxExclusive: true, primary: true)];
-
     /// <summary>The value <paramref name="settings"/> ask for, or null when dropout is off.</summary>
-    public static double? Probability(RegularizerSettings settings) => settings?.Arguments(Key)?.Number("p");
+    public static double? Probability(RegularizerSettings settings) => ValueIn(settings, Key, "p");
 }

@@ -46,24 +46,4 @@ internal static class Blend
 }
 
 /// <summary>Mixup as users choose it: <c>mixup</c> with its <c>alpha</c> (<c>--mixup VALUE</c>).</summary>
-public sealed class MixupDefinition : IBatchRegularizerDefinition
-{
-    /// <inheritdoc/>
-    public string Name => "mixup";
-
-    /// <inheritdoc/>
-    public string Summary => "Mixup (Zhang et al. 2018): pairs of images and their labels blended with a Beta(alpha, alpha) weight";
-
-    /// <inheritdoc/>
-    public IReadOnlyList<RegularizerParameter> Parameters { get; } =
-        [RegularizerParameter.Number("alpha", "Beta's alpha (1 in hysts' runs)", 0, double.PositiveInfinity, minExclusive: true, primary: true)];
-
-    /// <inheritdoc/>
-    public int Order => 30;
-
-    /// <inheritdoc/>
-    public string? ExclusiveGroup => BatchMixing.Group;
-
-    /// <inheritdoc/>
-    public void AddTo(ObjectiveRecipe recipe, RegularizerArguments arguments) => recipe.Add(Order, new Mixup(arguments.Number("alpha")));
-}
+public sealed class MixupDefinition() : BatchMixerDefinition("mixup", "Mixup (Zhang et al. 2018): pairs of images and their labels blended with a Beta(alpha, alpha) weight", "alpha", "Beta's alpha (1 in hysts' runs)", alpha => new Mixup(alpha));

@@ -55,24 +55,4 @@ public sealed class Ricap(double beta = 0.3, string name = "ricap") : IBatchRegu
 }
 
 /// <summary>Ricap as users choose it: <c>ricap</c> with its <c>beta</c> (<c>--ricap VALUE</c>).</summary>
-public sealed class RicapDefinition : IBatchRegularizerDefinition
-{
-    /// <inheritdoc/>
-    public string Name => "ricap";
-
-    /// <inheritdoc/>
-    public string Summary => "RICAP (Takahashi et al. 2018): four images cropped and patched into one, labels mixed by area";
-
-    /// <inheritdoc/>
-    public IReadOnlyList<RegularizerParameter> Parameters { get; } =
-        [RegularizerParameter.Number("beta", "Beta's beta (0.3 in the paper)", 0, double.PositiveInfinity, minExclusive: true, primary: true)];
-
-    /// <inheritdoc/>
-    public int Order => 30;
-
-    /// <inheritdoc/>
-    public string? ExclusiveGroup => BatchMixing.Group;
-
-    /// <inheritdoc/>
-    public void AddTo(ObjectiveRecipe recipe, RegularizerArguments arguments) => recipe.Add(Order, new Ricap(arguments.Number("beta")));
-}
+public sealed class RicapDefinition() : BatchMixerDefinition("ricap", "RICAP (Takahashi et al. 2018): four images cropped and patched into one, labels mixed by area", "beta", "Beta's beta (0.3 in the paper)", beta => new Ricap(beta));

@@ -49,21 +49,12 @@ public static class ShakeDrop
 }
 
 /// <summary>ShakeDrop as users choose it: <c>shakedrop</c> with its <c>survival</c> (<c>--shakedrop VALUE</c>); read by the models that have a place for it.</summary>
-public sealed class ShakeDropDefinition : IModelRegularizerDefinition
+public sealed class ShakeDropDefinition() : ModelProbabilityDefinition(Key, "ShakeDrop (Yamada et al. 2018): residual branches scaled by random coefficients behind a Bernoulli gate",
+    "survival", "the final block's survival p_L (0.5 in the paper); earlier blocks survive more")
 {
     /// <summary>Its name.</summary>
     public const string Key = "shakedrop";
 
-    /// <inheritdoc/>
-    public string Name => Key;
-
-    /// <inheritdoc/>
-    public string Summary => "ShakeDrop (Yamada et al. 2018): residual branches scaled by random coefficients behind a Bernoulli gate";
-
-    /// <inheritdoc/>
-    public IReadOnlyList<RegularizerParameter> Parameters { get; } =
-        [RegularizerParameter.Number("survival", "the final block's survival p_L (0.5 in the paper); earlier blocks survive more", 0, 1, primary: true)];
-
     /// <summary>The value <paramref name="settings"/> ask for, or null when shakedrop is off.</summary>
-    public static double? FinalSurvival(RegularizerSettings settings) => settings?.Arguments(Key)?.Number("survival");
+    public static double? FinalSurvival(RegularizerSettings settings) => ValueIn(settings, Key, "survival");
 }

@@ -36,21 +36,12 @@ public static class StochasticDepth
 }
 
 /// <summary>StochasticDepth as users choose it: <c>stochastic-depth</c> with its <c>survival</c> (<c>--stochastic-depth VALUE</c>); read by the models that have a place for it.</summary>
-public sealed class StochasticDepthDefinition : IModelRegularizerDefinition
+public sealed class StochasticDepthDefinition() : ModelProbabilityDefinition(Key, "stochastic depth (Huang et al. 2016): residual branches dropped per image, deeper ones more often",
+    "survival", "the final block's survival p_L (0.5 in the paper)")
 {
     /// <summary>Its name.</summary>
     public const string Key = "stochastic-depth";
 
-    /// <inheritdoc/>
-    public string Name => Key;
-
-    /// <inheritdoc/>
-    public string Summary => "stochastic depth (Huang et al. 2016): residual branches dropped per image, deeper ones more often";
-
-    /// <inheritdoc/>
-    public IReadOnlyList<RegularizerParameter> Parameters { get; } =
-        [RegularizerParameter.Number("survival", "the final block's survival p_L (0.5 in the paper)", 0, 1, primary: true)];
-
     /// <summary>The value <paramref name="settings"/> ask for, or null when stochastic-depth is off.</summary>
-    public static double? FinalSurvival(RegularizerSettings settings) => settings?.Arguments(Key)?.Number("survival");
+    public static double? FinalSurvival(RegularizerSettings settings) => ValueIn(settings, Key, "survival");
 }
