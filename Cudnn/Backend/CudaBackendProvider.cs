@@ -33,6 +33,7 @@ public sealed class CudaBackendProvider : IBackendProvider
         return new CudaBackend(CudaOptions.Default with
         {
             Deterministic = settings.Deterministic,
+            CaptureGraph = settings.GraphReplay,
             AllowTf32 = settings.Precision == "tf32",
             Precision = settings.Precision switch
             {

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using StaticGraph.Backend;
 using StaticGraph.Conformance;
-using StaticGraph.Cuda.Backend;
 using StaticGraph.Train.Bench;
 
 namespace StaticGraph.Train.Commands;
@@ -82,8 +81,7 @@ public static class DeviceCheckCommand
 
     /// <summary>The CUDA backend in <paramref name="precision"/> as a kit target, with its graph-replay-off twin for the replay cases.</summary>
     private static ConformanceTarget Target(DType dtype, string precision) =>
-        ConformanceTarget.FromBackend("cuda", dtype, precision, eager: () =>
-            new CudaBackend(((CudaBackend)Backends.Resolve("cuda", new BackendSettings(precision))).Options with { CaptureGraph = false }));
+        ConformanceTarget.FromBackend("cuda", dtype, precision, eager: () => Backends.Resolve("cuda", new BackendSettings(precision, GraphReplay: false)));
 
     /// <summary>
     /// The CUDA benchmark against PyTorch through <c>bench</c>'s own code (<see cref="BenchRunner"/>), in its line format:
