@@ -41,7 +41,9 @@ public sealed class BackendProviderAttribute(Type provider) : Attribute
 /// <summary>How a backend should compute, in terms every backend understands (each refuses what it cannot do).</summary>
 /// <param name="Precision">How an f32 program's convolutions and matrix products compute: <c>f32</c>, or on a GPU <c>tf32</c>, <c>bf16</c>, <c>fp16</c>.</param>
 /// <param name="Deterministic">Bitwise-reproducible results (algorithms without atomics); the default.</param>
-public sealed record BackendSettings(string Precision = "f32", bool Deterministic = true)
+/// <param name="Device">Which of the machine's devices of that kind (a GPU ordinal: each rank of a data-parallel run takes its
+/// local rank's); the CPU has one and ignores it.</param>
+public sealed record BackendSettings(string Precision = "f32", bool Deterministic = true, int Device = 0)
 {
     /// <summary>f32, deterministic.</summary>
     public static BackendSettings Default { get; } = new();
