@@ -8,7 +8,7 @@ namespace StaticGraph.Tests.Cuda;
 
 /// <summary>
 /// Every kernel the CUDA backend generates for the programs users run (every model, regularizer variant and objective,
-/// training and inference, f32 and f64, and f32 in BF16 and FP16 mixed precision) compiles with NVRTC for compute_80 and compute_90. A kernel that does not compile
+/// training and inference, f32 and f64, and f32 in BF16 and FP16 mixed precision, and a rank of a data-parallel run) compiles with NVRTC for compute_80 and compute_90. A kernel that does not compile
 /// fails here, on a machine without a GPU, not on the GPU.
 /// </summary>
 public class GeneratedKernelTests
@@ -19,13 +19,13 @@ public class GeneratedKernelTests
         foreach (var dtype in new[] { DType.F32, DType.F64 })
         {
             var kernels = new Dictionary<string, CudaKernelSource>(StringComparer.Ordinal);
-            foreach (var c in ModelPrograms.All())
+            foreach (var (training, inference) in ModelPrograms.All().Select(c => ((GraphProgram, GraphProgram?))c.Build(dtype, batch: 2, size: 16))
+                         .Append((ModelPrograms.DataParallelTraining(dtype, 2, 16), null)))
             {
-                var (training, inference) = c.Build(dtype, batch: 2, size: 16);
                 // f32 programs are also planned in both mixed precisions (their conversion kernels join the f32 set), so
                 // every model's convolutions and GEMMs are known to lower in 16 bits too.
                 var precisions = dtype == DType.F32 ? Enum.GetValues<ComputePrecision>() : [ComputePrecision.F32];
-                foreach (var p in new[] { training, inference })
+                foreach (var p in new[] { training, inference }.OfType<GraphProgram>())
                     foreach (var k in precisions.SelectMany(precision => CudaPlanner.Plan(p, new CudaPlanOptions(precision)).Kernels))
                     {
                         if (kernels.TryGetValue(k.Name, out var seen) && seen.Source != k.Source)
@@ -87,6 +87,7 @@ public class GeneratedKernelTests
     {
         var missing = ModelPrograms.All()
             .SelectMany(c => c.Build(DType.F32, 2, 16).Training.Nodes)
+            .Concat(ModelPrograms.DataParallelTraining(DType.F32, 2, 16).Nodes)
             .Select(n => n.Op)
             // A projection of a multi-output node is written by its producer's lowering.
             .Where(op => op is not (InputOp or VariableOp or ConstantOp or OutputOp) && op.AliasOf(ProgramMode.Training) is null && op.AliasOf(ProgramMode.Inference) is null)

@@ -30,6 +30,20 @@ internal static class ModelPrograms
 
     private static readonly RegularizerSettings Plain = RegularizerSettings.None;
 
+    /// <summary>
+    /// One rank's training program of ResNet-preact-20 in a data-parallel run of two (its gradients averaged by
+    /// <c>all_reduce</c>): it compiles only with a communicator, so it is kept apart from <see cref="All"/>.
+    /// </summary>
+    public static GraphProgram DataParallelTraining(DType dtype, int batch, int size)
+    {
+        var b = new GraphBuilder(dtype);
+        var images = b.Input("image", dtype, batch, 3, size, size);
+        var labels = b.Input("label", DType.I32, batch);
+        var logits = ModelZoo.Get("resnet-preact-20")(b, images, 10);
+        var loss = b.SoftmaxCrossEntropy(logits, labels);
+        return Autodiff.Train(loss, new Sgd(0.9, 5e-4, Nesterov: true), Schedule.Constant(0.1), new DataParallel(2), logits);
+    }
+
     /// <summary>Every case.</summary>
     public static IEnumerable<Case> All()
     {

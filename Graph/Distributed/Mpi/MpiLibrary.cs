@@ -55,49 +55,48 @@ internal static partial class MpiLibrary
         lock (Gate)
         {
             if (_handle != IntPtr.Zero) return _handle;
-            var searched = new List<string>();
-            var failures = new List<string>();
-            var folders = (Environment.GetEnvironmentVariable(PathVariable) ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            if (folders.Length == 0) searched.Add($"${PathVariable} (unset or empty)");
-            foreach (var folder in folders)
-            {
-                searched.Add($"{folder} (from ${PathVariable})");
-                if (TryFolder(folder, failures)) return _handle;
-            }
-            searched.Add("the system loader path");
-            if (Open(SoName, out var error) is var loader && loader != IntPtr.Zero) return Take(loader, $"{SoName} (loader path)");
-            if (error is not null && !error.Contains("No such file", StringComparison.Ordinal) && !error.Contains("cannot open shared object", StringComparison.Ordinal))
-                failures.Add(error);
-            foreach (var folder in FixedFolders)
-            {
-                searched.Add(folder);
-                if (TryFolder(folder, failures)) return _handle;
-            }
-            var text = $"MPI library 'Open MPI' ({SoName}) not found; searched: {string.Join(", ", searched)}";
-            if (failures.Count > 0) text += $"; found but failed to load: {string.Join("; ", failures)}";
-            throw new MpiLibraryNotFoundException($"{text}. Install Open MPI (Debian: apt-get install openmpi-bin libopenmpi-dev) or set {PathVariable}.".ReplaceLineEndings(" "));
+            (_handle, _location) = Locate(SoName);
+            return _handle;
         }
     }
 
-    private static bool TryFolder(string folder, List<string> failures)
+    /// <summary>
+    /// Opens <paramref name="soName"/> from the first place of the search order that has it: its handle and where, or
+    /// <see cref="MpiLibraryNotFoundException"/> naming every place searched and every copy that failed to load.
+    /// </summary>
+    public static (IntPtr Handle, string Location) Locate(string soName)
     {
-        var path = Path.Combine(folder, SoName);
-        if (!File.Exists(path)) return false;
-        var handle = Open(path, out var error);
-        if (handle == IntPtr.Zero)
+        var searched = new List<string>();
+        var failures = new List<string>();
+        var folders = (Environment.GetEnvironmentVariable(PathVariable) ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (folders.Length == 0) searched.Add($"${PathVariable} (unset or empty)");
+        foreach (var folder in folders)
         {
-            failures.Add($"{path}: {error}");
-            return false;
+            searched.Add($"{folder} (from ${PathVariable})");
+            if (TryFolder(folder, soName, failures) is { } found) return found;
         }
-        Take(handle, path);
-        return true;
+        searched.Add("the system loader path");
+        var loader = Open(soName, out var error);
+        if (loader != IntPtr.Zero) return (loader, $"{soName} (loader path)");
+        if (error is not null && !error.Contains("cannot open shared object", StringComparison.Ordinal)) failures.Add(error);
+        foreach (var folder in FixedFolders)
+        {
+            searched.Add(folder);
+            if (TryFolder(folder, soName, failures) is { } found) return found;
+        }
+        var text = $"MPI library 'Open MPI' ({soName}) not found; searched: {string.Join(", ", searched)}";
+        if (failures.Count > 0) text += $"; found but failed to load: {string.Join("; ", failures)}";
+        throw new MpiLibraryNotFoundException($"{text}. Install Open MPI (Debian: apt-get install openmpi-bin libopenmpi-dev) or set {PathVariable}.".ReplaceLineEndings(" "));
     }
 
-    private static IntPtr Take(IntPtr handle, string location)
+    private static (IntPtr, string)? TryFolder(string folder, string soName, List<string> failures)
     {
-        _handle = handle;
-        _location = location;
-        return handle;
+        var path = Path.Combine(folder, soName);
+        if (!File.Exists(path)) return null;
+        var handle = Open(path, out var error);
+        if (handle != IntPtr.Zero) return (handle, path);
+        failures.Add($"{path}: {error}");
+        return null;
     }
 
     private const int RtldNow = 2, RtldGlobal = 0x100;

@@ -16,7 +16,8 @@ namespace StaticGraph.Tests.Cuda.Emulation;
 /// </summary>
 internal sealed unsafe class HostKernelLibrary
 {
-    private static readonly ConcurrentDictionary<string, HostKernelLibrary> Cache = new();
+    // Lazy: two ranks of a data-parallel test (threads) plan the same kernels at once, and must not both compile them into the same files.
+    private static readonly ConcurrentDictionary<string, Lazy<HostKernelLibrary>> Cache = new();
     private readonly Dictionary<string, nint> _entries;
 
     private HostKernelLibrary(Dictionary<string, nint> entries) => _entries = entries;
@@ -56,7 +57,7 @@ internal sealed unsafe class HostKernelLibrary
         foreach (var k in kernels.DistinctBy(k => k.Name).OrderBy(k => k.Name, StringComparer.Ordinal)) source.Append(k.Source).Append('\n');
         foreach (var k in kernels.DistinctBy(k => k.Name).OrderBy(k => k.Name, StringComparer.Ordinal)) source.Append(Wrapper(k));
         var text = source.ToString();
-        return Cache.GetOrAdd(text, Compile);
+        return Cache.GetOrAdd(text, t => new Lazy<HostKernelLibrary>(() => Compile(t))).Value;
     }
 
     /// <summary>Runs a launch of <paramref name="kernel"/> with <paramref name="grid"/> blocks of <paramref name="block"/> threads.</summary>
