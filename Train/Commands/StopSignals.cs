@@ -20,15 +20,15 @@ public sealed class StopSignals : IDisposable
     private StopSignals(bool underLauncher, bool quiet)
     {
         _quiet = quiet;
-        _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, Request));
-        _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, Request));
+        _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Request(c, "stop requested")));
+        _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Request(c, "stop requested")));
         if (!underLauncher || OperatingSystem.IsWindows()) return;
         // Left uncancelled, SIGTSTP still stops the process; the SIGCONT that resumes it is then no stop request.
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTSTP, _ => _suspended = true));
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGCONT, context =>
         {
             if (_suspended) _suspended = false;
-            else Request(context);
+            else Request(context, "the launcher is ending the job (SIGCONT)");
         }));
     }
 
@@ -41,10 +41,10 @@ public sealed class StopSignals : IDisposable
     /// </summary>
     public static StopSignals Install(bool underLauncher = false, bool quiet = false) => new(underLauncher, quiet);
 
-    private void Request(PosixSignalContext context)
+    private void Request(PosixSignalContext context, string why)
     {
         context.Cancel = true; // keep the process alive until the checkpoint is written
-        if (!_source.IsCancellationRequested && !_quiet) Console.Error.WriteLine("stop requested: finishing the step and writing a checkpoint");
+        if (!_source.IsCancellationRequested && !_quiet) Console.Error.WriteLine($"{why}: finishing the step and writing a checkpoint");
         _source.Cancel();
     }
 

@@ -117,10 +117,11 @@ public sealed unsafe class MpiCommunicator : PointToPointCommunicator, IDisposab
                 if (receiveRequest != IntPtr.Zero) Test(&receiveRequest, &status);
                 if (sendRequest != IntPtr.Zero) Test(&sendRequest, &status);
                 if (receiveRequest == IntPtr.Zero && sendRequest == IntPtr.Zero) break;
-                // Spin while a transfer is likely under way (MPI progresses only inside its calls), then yield, then sleep:
-                // a rank waiting seconds for a slower one (evaluation, a checkpoint) should not hold a core.
+                // Spin while a transfer is likely under way (MPI progresses only inside its calls), then yield the core to
+                // whatever else is runnable, then sleep: a rank waiting for a slower one (its compute, a checkpoint) must not
+                // burn the time the scheduler would otherwise give it, or other processes, to compute.
                 var waited = clock.Elapsed;
-                if (++polls % 64 == 0 && waited > TimeSpan.FromMilliseconds(20)) Thread.Sleep(waited > TimeSpan.FromSeconds(1) ? 1 : 0);
+                if (++polls > 256) Backoff(waited);
                 if (waited < nextLivenessCheck) continue;
                 nextLivenessCheck = waited + TimeSpan.FromMilliseconds(100);
                 var peer = receiveRequest != IntPtr.Zero ? from : to;
@@ -133,6 +134,13 @@ public sealed unsafe class MpiCommunicator : PointToPointCommunicator, IDisposab
                 }
             }
         }
+    }
+
+    /// <summary>Yields the core for the first 10 ms of a wait, then sleeps a millisecond between polls.</summary>
+    private static void Backoff(TimeSpan waited)
+    {
+        if (waited < TimeSpan.FromMilliseconds(10)) Thread.Yield();
+        else Thread.Sleep(1);
     }
 
     private void Test(IntPtr* request, MpiStatus* status)
