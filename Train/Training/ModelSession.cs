@@ -22,11 +22,13 @@ public sealed class ModelSession : IDisposable
 
     /// <summary>
     /// Builds and compiles <paramref name="model"/> for images of the given geometry; <paramref name="batchSize"/> is this
-    /// rank's share of the batch when <paramref name="world"/> has several ranks.
+    /// rank's share of the batch when <paramref name="world"/> has several ranks. <paramref name="beforeCompile"/> sees the
+    /// training program and the backend before anything is compiled (the ranks compare them there: compiling for a GPU
+    /// already talks to the other ranks).
     /// </summary>
     public ModelSession(ModelBuilder model, int batchSize, int channels, int height, int width, int classes,
         IOptimizer optimizer, Schedule schedule, ulong seed, int threads, ITrainingObjective? objective = null, IBackend? backend = null,
-        ICommunicator? world = null)
+        ICommunicator? world = null, Action<GraphProgram, IBackend>? beforeCompile = null)
     {
         world ??= SingleProcess.Instance;
         var b = new GraphBuilder(DType.F32);
@@ -37,6 +39,7 @@ public sealed class ModelSession : IDisposable
         InferenceProgram = GraphProgram.Inference(Logits);
         backend ??= CpuBackend.Instance;
         Backend = backend;
+        beforeCompile?.Invoke(TrainingProgram, backend);
         Training = backend.Compile(TrainingProgram, new CompileOptions(seed, threads, Communicator: world.Size > 1 ? world : null));
         Inference = backend.Compile(InferenceProgram, new CompileOptions(seed, threads, ShareVariablesWith: Training));
         BatchSize = batchSize;
@@ -50,13 +53,14 @@ public sealed class ModelSession : IDisposable
     /// The session a training run with <paramref name="o"/> uses on images like <paramref name="data"/>'s: on each rank of
     /// <paramref name="world"/>, that rank's share of the batch on the machine's device of its local rank.
     /// </summary>
-    public static ModelSession ForRun(TrainOptions o, StaticGraph.Data.ImageDataset data, int stepsPerEpoch, ICommunicator? world = null)
+    public static ModelSession ForRun(TrainOptions o, StaticGraph.Data.ImageDataset data, int stepsPerEpoch, ICommunicator? world = null,
+        Action<GraphProgram, IBackend>? beforeCompile = null)
     {
         world ??= SingleProcess.Instance;
         return new(ModelZoo.Get(o.Model, o.Regularizers), RankShare.Of(o.BatchSize, world).Count, data.Channels, data.Height, data.Width, data.ClassCount,
             new Sgd(o.Momentum, o.WeightDecay, o.Nesterov, o.NoDecayOnNormAndBias), ScheduleFactory.Create(o, stepsPerEpoch),
             o.Seed, o.Threads, RegularizerCatalog.Objective(o.Regularizers),
-            DeviceChoice.Resolve(o.Device, world.Rank == 0 ? Console.Error : null, o.Precision, world.LocalRank), world);
+            DeviceChoice.Resolve(o.Device, world.Rank == 0 ? Console.Error : null, o.Precision, world.LocalRank), world, beforeCompile);
     }
 
     /// <summary>The backend both executables run on.</summary>

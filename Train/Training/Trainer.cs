@@ -68,8 +68,8 @@ public sealed class Trainer(TrainOptions options, ITrainingProgress progress, IC
         var plan = new BatchPlan(train.Count, batch, shuffle: true, dropLast: true, seed: options.Seed);
         var stepsPerEpoch = plan.BatchCount;
         var schedule = ScheduleFactory.Create(options, stepsPerEpoch);
-        using var session = ModelSession.ForRun(options, train, stepsPerEpoch, world);
-        ProgramIdentity.RequireSame(world, session.TrainingProgram, options);
+        using var session = ModelSession.ForRun(options, train, stepsPerEpoch, world,
+            (program, backend) => ProgramIdentity.RequireSame(world, program, options, backend.Name));
         var step = session.Training;
         step.GuardUpdates = true;
         using var evaluator = new Evaluator(session);
