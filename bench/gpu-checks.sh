@@ -52,7 +52,8 @@ for step in "${steps[@]}"; do
     tests) run tests "${LIMIT_TESTS:-150}" /tmp/sg/dotnet/dotnet /tmp/sg/bin/Tests.dll \
       -class StaticGraph.Tests.Cuda.GpuParityTests -class StaticGraph.Tests.Cuda.CudnnCublasDeviceTests \
       -class StaticGraph.Tests.Cuda.CudaDriverBindingTests -class StaticGraph.Tests.Cuda.CudaLibraryLoadingTests \
-      -class StaticGraph.Tests.Cuda.MixedPrecisionTests -class StaticGraph.Tests.Cuda.DeviceCheckTests ;;
+      -class StaticGraph.Tests.Cuda.MixedPrecisionTests -class StaticGraph.Tests.Cuda.DeviceCheckTests \
+      -class StaticGraph.Tests.Cuda.DataParallelLoweringTests ;;
     properties) run properties "${LIMIT_PROPERTIES:-120}" /tmp/sg/dotnet/dotnet /tmp/sg/bin/PropertyTests.dll -class CudaProperties ;;
     bench) run bench "${LIMIT_BENCH:-240}" bash -c "$sg bench --device cuda --python $python --workload rp20c3,rp20,ss26_2x96d --steps 30 --rounds 2 --memory; \
       $sg bench --device cuda --python $python --precision bf16 --workload rp20c3,ss26_2x96d --steps 30 --rounds 2" ;;
