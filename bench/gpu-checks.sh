@@ -47,7 +47,7 @@ for step in "${steps[@]}"; do
   case $step in
     env) run env "${LIMIT_ENV:-60}" bash -c "date -u; nvidia-smi; uname -r; echo STATICGRAPH_CUDA_PATH=\$STATICGRAPH_CUDA_PATH; \
       $python -c 'import torch; print(\"torch\", torch.__version__, \"cuda\", torch.version.cuda, \"cudnn\", torch.backends.cudnn.version(), torch.cuda.get_device_name(0))'; \
-      for d in \${STATICGRAPH_CUDA_PATH//:/ }; do ls \$d | grep -E 'lib(cudnn|cublas|nvrtc)' | sed \"s|^|\$d/|\"; done" ;;
+      for d in \${STATICGRAPH_CUDA_PATH//:/ }; do ls \$d | grep -E 'lib(cudnn|cublas|nvrtc|nccl)' | sed \"s|^|\$d/|\"; done" ;;
     check) run check "${LIMIT_CHECK:-240}" $sg device-check --bench-steps 0 ;;
     tests) run tests "${LIMIT_TESTS:-150}" /tmp/sg/dotnet/dotnet /tmp/sg/bin/Tests.dll \
       -class StaticGraph.Tests.Cuda.GpuParityTests -class StaticGraph.Tests.Cuda.CudnnCublasDeviceTests \

@@ -155,7 +155,9 @@ public partial class MpiRunTests
     public void A_rank_killed_mid_run_stops_the_other_within_60_seconds_with_one_line_naming_it()
     {
         RequireMpirun();
-        using var launch = new Launch(SelfLaunch.MpirunArguments(2, [.. Common, "--epochs", "200", "--out", NewDir()]));
+        // mpirun tears the job down by itself (SIGCONT, SIGTERM, SIGKILL a second apart); the longer timeout leaves rank 0,
+        // slowed by a loaded machine, time to finish its step and notice the loss itself, which is what this tests.
+        using var launch = new Launch(["--mca", "odls_base_sigkill_timeout", "10", .. SelfLaunch.MpirunArguments(2, [.. Common, "--epochs", "200", "--out", NewDir()])]);
         Assert.True(launch.WaitForLine("epoch 1 step 1/", TimeSpan.FromMinutes(2)), $"training did not start:\n{launch.Output}");
         var victim = RankProcess(launch.Id, rank: 1);
         var clock = Stopwatch.StartNew();
