@@ -42,14 +42,6 @@ public partial class MpiRunTests
         OutDir = dir,
     };
 
-    private sealed class Silent : ITrainingProgress
-    {
-        public void EpochStarted(int epoch, int steps) { }
-        public void StepDone(int stepInEpoch, double loss, double imagesPerSecond) { }
-        public void Evaluating() { }
-        public void EpochDone(EpochMetrics metrics) { }
-    }
-
     /// <summary>A running <c>mpirun</c>: its output lines as they come, and its exit.</summary>
     private sealed class Launch : IDisposable
     {
@@ -147,7 +139,7 @@ public partial class MpiRunTests
             Assert.Single(output.Split('\n'), l => l.StartsWith("test accuracy", StringComparison.Ordinal));
         }
         AssertSameRun(first, second);
-        InProcessGroup.Run(2, world => new Trainer(Options(inProcess, 2), new Silent(), world).Run(stop: TestContext.Current.CancellationToken));
+        InProcessGroup.Run(2, world => new Trainer(Options(inProcess, 2), TrainingProgress.None, world).Run(stop: TestContext.Current.CancellationToken));
         AssertSameRun(first, inProcess);
     }
 
@@ -207,7 +199,7 @@ public partial class MpiRunTests
         Assert.Contains("was written by a run of 2 rank(s); resume it with as many (mpirun -np 2), not 4", refusal);
         var (exit, output) = Mpirun(2, "train", "--resume", interrupted, "--threads", "1");
         Assert.True(exit == 0, $"the resumed run exited with {exit}:\n{output}");
-        InProcessGroup.Run(2, world => new Trainer(Options(whole, 2), new Silent(), world).Run(stop: TestContext.Current.CancellationToken));
+        InProcessGroup.Run(2, world => new Trainer(Options(whole, 2), TrainingProgress.None, world).Run(stop: TestContext.Current.CancellationToken));
         AssertSameRun(whole, interrupted);
     }
 

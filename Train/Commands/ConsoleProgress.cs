@@ -6,9 +6,6 @@ namespace StaticGraph.Train.Commands;
 /// <summary>Shows training progress: a live bar on a terminal, plain lines otherwise (logs, CI).</summary>
 public static class ConsoleProgress
 {
-    /// <summary>A sink that shows nothing (the ranks of a data-parallel run other than rank 0).</summary>
-    public static ITrainingProgress None { get; } = new NoProgress();
-
     /// <summary>Runs <paramref name="work"/> with a progress sink suited to the console.</summary>
     public static T Run<T>(Func<ITrainingProgress, T> work)
     {
@@ -44,25 +41,6 @@ public static class ConsoleProgress
         {
             _task!.Description = $"epoch {m.Epoch}  train {m.TrainAcc * 100:F2}%  test {m.TestAcc * 100:F2}%  ({m.Seconds:F0} s)";
             _task.StopTask();
-        }
-    }
-
-    private sealed class NoProgress : ITrainingProgress
-    {
-        public void EpochStarted(int epoch, int steps)
-        {
-        }
-
-        public void StepDone(int stepInEpoch, double loss, double imagesPerSecond)
-        {
-        }
-
-        public void Evaluating()
-        {
-        }
-
-        public void EpochDone(EpochMetrics metrics)
-        {
         }
     }
 

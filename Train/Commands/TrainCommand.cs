@@ -130,7 +130,7 @@ public static class TrainCommand
             var lead = world.Rank == 0;
             var result = lead
                 ? ConsoleProgress.Run(progress => new Trainer(options, progress, world).Run(r.GetValue(resume) is not null, stop.Token))
-                : new Trainer(options, ConsoleProgress.None, world).Run(r.GetValue(resume) is not null, stop.Token);
+                : new Trainer(options, TrainingProgress.None, world).Run(r.GetValue(resume) is not null, stop.Token);
             if (result.Stopped)
             {
                 if (lead) Console.WriteLine($"stopped; checkpoint written. Continue with: {(world.Size > 1 ? $"mpirun -np {world.Size} sgtrain " : "")}train --resume {options.OutDir}");

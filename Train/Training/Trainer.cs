@@ -57,7 +57,7 @@ public sealed class Trainer(TrainOptions options, ITrainingProgress progress, IC
     {
         var world = _world;
         var lead = world.Rank == 0;
-        var report = lead ? progress : Silent.Instance;
+        var report = lead ? progress : TrainingProgress.None;
         var (train, test) = DatasetCatalog.Load(options.Dataset, options.DataDir);
         if (options.TrainLimit > 0) train = train.Take(options.TrainLimit);
         if (options.TestLimit > 0) test = test.Take(options.TestLimit);
@@ -204,28 +204,6 @@ public sealed class Trainer(TrainOptions options, ITrainingProgress progress, IC
         meta["dataset"] = options.Dataset;
         meta[WorldKey] = _world.Size.ToString(CultureInfo.InvariantCulture);
         CheckpointFile.Save(path, step, session.TrainingProgram, epoch, meta, options.Seed);
-    }
-
-    /// <summary>The progress of ranks other than 0: nothing.</summary>
-    private sealed class Silent : ITrainingProgress
-    {
-        public static Silent Instance { get; } = new();
-
-        public void EpochStarted(int epoch, int steps)
-        {
-        }
-
-        public void StepDone(int stepInEpoch, double loss, double imagesPerSecond)
-        {
-        }
-
-        public void Evaluating()
-        {
-        }
-
-        public void EpochDone(EpochMetrics metrics)
-        {
-        }
     }
 
     /// <summary>The running sums of an epoch in progress (saved with a mid-epoch checkpoint).</summary>
