@@ -119,35 +119,39 @@ string ConformanceLine(string results)
 Task("Bench").IsDependentOn("Build").Does(() =>
 {
     // The CPU lines of the benchmark issue, against PyTorch in the same runs (interleaved rounds): rp20 and ss26_2x32d
-    // img/s on 2 threads, rp20 step_mib, rp20 img/s on 1 thread. The runs' output streams as it comes; the four lines
-    // are repeated together at the end. --bench-steps=N --bench-rounds=N shorten it.
+    // img/s on 2 threads, rp20 step_mib, rp20 img/s on 1 thread; then data parallelism: rp20 on 2 ranks x 1 thread
+    // (mpirun) against 1 process x 1 thread, and the same with NCCL on 2 GPUs (skipped, saying why, without them). The
+    // runs' output streams as it comes; the lines are repeated together at the end. --bench-steps=N --bench-rounds=N
+    // shorten it.
     var steps = Argument("bench-steps", 20);
     var rounds = Argument("bench-rounds", 3);
     var summary = new List<string>();
     foreach (var args in new[]
     {
-        "--workload rp20 --threads 2 --memory",
-        "--workload ss26_2x32d --threads 2",
-        "--workload rp20 --threads 1",
+        "--device cpu --workload rp20 --threads 2 --memory",
+        "--device cpu --workload ss26_2x32d --threads 2",
+        "--device cpu --workload rp20 --threads 1",
+        "--device cpu --workload rp20 --threads 1 --data-parallel 2",
+        "--device cuda --workload rp20c3 --data-parallel 2",
     })
     {
         var exit = StartProcess("dotnet", new ProcessSettings
         {
-            Arguments = $"Train/bin/{configuration}/net10.0/sgtrain.dll bench --device cpu --steps {steps} --rounds {rounds} {args}",
+            Arguments = $"Train/bin/{configuration}/net10.0/sgtrain.dll bench --steps {steps} --rounds {rounds} {args}",
             RedirectStandardOutput = true,
             RedirectedStandardOutputHandler = line =>
             {
                 if (line is null) return line;
                 Console.WriteLine(line);
-                if ((line.StartsWith("bench: ") && summary.Count == 0) || (line.Contains("_train ") && !line.StartsWith("round "))) summary.Add(line);
+                if ((line.StartsWith("bench: ") && summary.Count == 0) || ((line.Contains("_train ") || line.Contains("_dp img/s")) && !line.StartsWith("round "))) summary.Add(line);
                 return line;
             },
         });
         if (exit != 0) throw new Exception($"bench {args} failed (exit code {exit})");
     }
-    // The issue's order: the speeds on 2 threads, the memory, the speed on 1 thread (OrderBy is stable).
+    // The issues' order: the speeds on 2 threads, the memory, the speed on 1 thread, data parallelism (OrderBy is stable).
     Console.WriteLine();
-    foreach (var line in summary.OrderBy(l => l.Contains(" threads1 ") ? 3 : l.Contains(" step_mib ") ? 2 : l.StartsWith("bench: ") ? 0 : 1))
+    foreach (var line in summary.OrderBy(l => l.Contains("_dp img/s") ? 4 : l.Contains(" threads1 ") ? 3 : l.Contains(" step_mib ") ? 2 : l.StartsWith("bench: ") ? 0 : 1))
         Console.WriteLine(line);
 });
 

@@ -48,12 +48,13 @@ for step in "${steps[@]}"; do
   case $step in
     env) run env "${LIMIT_ENV:-60}" bash -c "date -u; nvidia-smi; uname -r; echo STATICGRAPH_CUDA_PATH=\$STATICGRAPH_CUDA_PATH; \
       $python -c 'import torch; print(\"torch\", torch.__version__, \"cuda\", torch.version.cuda, \"cudnn\", torch.backends.cudnn.version(), torch.cuda.get_device_name(0))'; \
-      for d in \${STATICGRAPH_CUDA_PATH//:/ }; do ls \$d | grep -E 'lib(cudnn|cublas|nvrtc)' | sed \"s|^|\$d/|\"; done" ;;
+      for d in \${STATICGRAPH_CUDA_PATH//:/ }; do ls \$d | grep -E 'lib(cudnn|cublas|nvrtc|nccl)' | sed \"s|^|\$d/|\"; done" ;;
     check) run check "${LIMIT_CHECK:-480}" $sg device-check --bench-steps 0 ${CHECK_CASES:+--cases "$CHECK_CASES"} ;;
     tests) run tests "${LIMIT_TESTS:-150}" /tmp/sg/dotnet/dotnet /tmp/sg/bin/Tests.dll \
       -class StaticGraph.Tests.Cuda.GpuParityTests -class StaticGraph.Tests.Cuda.CudnnCublasDeviceTests \
       -class StaticGraph.Tests.Cuda.CudaDriverBindingTests -class StaticGraph.Tests.Cuda.CudaLibraryLoadingTests \
-      -class StaticGraph.Tests.Cuda.MixedPrecisionTests -class StaticGraph.Tests.Cuda.DeviceCheckTests ;;
+      -class StaticGraph.Tests.Cuda.MixedPrecisionTests -class StaticGraph.Tests.Cuda.DeviceCheckTests \
+      -class StaticGraph.Tests.Cuda.DataParallelLoweringTests ;;
     properties) run properties "${LIMIT_PROPERTIES:-120}" /tmp/sg/dotnet/dotnet /tmp/sg/bin/PropertyTests.dll -class CudaProperties ;;
     bench) run bench "${LIMIT_BENCH:-240}" bash -c "$sg bench --device cuda --python $python --workload rp20c3,rp20,ss26_2x96d --steps 30 --rounds 2 --memory; \
       $sg bench --device cuda --python $python --precision bf16 --workload rp20c3,ss26_2x96d --steps 30 --rounds 2" ;;

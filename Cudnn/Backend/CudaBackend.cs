@@ -40,6 +40,9 @@ public sealed class CudaBackend(CudaOptions options) : IBackend
     /// </summary>
     public static string? Unavailable() => Availability.Value;
 
+    /// <summary>The GPUs this machine has (0 when the CUDA backend cannot run here): a data-parallel run needs one per rank.</summary>
+    public static int DeviceCount() => Unavailable() is null ? CudaDriver.DeviceCount() : 0;
+
     // The machine does not change while the process runs: look once.
     private static readonly Lazy<string?> Availability = new(Probe);
 

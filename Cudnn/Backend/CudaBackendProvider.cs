@@ -1,5 +1,6 @@
 using StaticGraph.Backend;
 using StaticGraph.Cuda.Lowering;
+using StaticGraph.Cuda.Native;
 
 [assembly: BackendProvider(typeof(StaticGraph.Cuda.Backend.CudaBackendProvider))]
 
@@ -30,8 +31,12 @@ public sealed class CudaBackendProvider : IBackendProvider
     public IBackend Create(BackendSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Device > 0 && CudaDriver.DeviceCount() is var count && settings.Device >= count)
+            throw new ArgumentException(
+                $"GPU {settings.Device} was asked for (a rank takes the GPU of its local rank), but this machine has {count}: start at most {count} rank(s) per machine, or use --device cpu");
         return new CudaBackend(CudaOptions.Default with
         {
+            Device = settings.Device,
             Deterministic = settings.Deterministic,
             CaptureGraph = settings.GraphReplay,
             AllowTf32 = settings.Precision == "tf32",

@@ -100,8 +100,9 @@ internal static class CudaDiagnostics
                 var (major, minor, patch) = Cublas.Version();
                 return string.Create(CultureInfo.InvariantCulture, $" (cuBLAS {major}.{minor}.{patch})");
             }
+            if (name == NativeLibraryResolver.NcclName) return $" (NCCL {Nccl.Version()})";
         }
-        catch (Exception e) when (e is CudaException or NvrtcException or CudnnException or CublasException or DllNotFoundException or EntryPointNotFoundException)
+        catch (Exception e) when (e is CudaException or NvrtcException or CudnnException or CublasException or NcclException or DllNotFoundException or EntryPointNotFoundException)
         {
             return $" (version unavailable: {e.Message})";
         }

@@ -26,6 +26,8 @@ public sealed unsafe class CudaExecutable : Executable
     private readonly ICommandRunner[] _updates;
     private readonly List<IDisposable> _owned = [];
     private readonly ICommandRunner[] _step = [];
+    private readonly NcclComm? _nccl;
+    private readonly ulong _drawSeed;
     private CudaGraphExec? _graph;
     private int _runs;
 
@@ -33,6 +35,7 @@ public sealed unsafe class CudaExecutable : Executable
         : base(program)
     {
         _options = cuda;
+        var world = Collectives.Require(program, options, "cuda");
         _runtime = CudaRuntime.For(cuda.Device);
         Plan = CudaPlanner.Plan(program, new CudaPlanOptions(cuda.Precision));
         LossScale = Plan.UsesLossScale && Plan.Updates.Count > 0 ? new DynamicLossScale() : null;
@@ -43,8 +46,16 @@ public sealed unsafe class CudaExecutable : Executable
             _ => throw new ArgumentException("variables can be shared only with another CUDA executable", nameof(options)),
         };
         Variables.AddUser();
+        // Draws use this rank's key; the variable store initialises from the run's seed on every rank.
+        _drawSeed = StaticGraph.Distributed.RankSeed.For(Variables.Seed, world?.Rank ?? 0);
         try
         {
+            // A data-parallel plan sums on the GPUs through NCCL, its communicator made over the host's (MPI) once per executable.
+            if (Plan.Commands.OfType<NcclAllReduceCommand>().Any())
+            {
+                NativeLibraryResolver.Load(NativeLibraryResolver.NcclName);
+                _nccl = NcclComm.Create(world!, cuda.Deterministic);
+            }
             foreach (var v in Plan.Variables) Variables.Get(v);
             _arena = DeviceBuffer.Allocate(Math.Max(Plan.ArenaBytes, CudaPlan.Alignment));
             _arena.FillBytesAsync(0, _runtime.Stream);
@@ -192,6 +203,7 @@ public sealed unsafe class CudaExecutable : Executable
         _workspace?.Dispose();
         _arena?.Dispose();
         _staging?.Dispose();
+        _nccl?.Dispose();
         Variables.RemoveUser();
     }
 
@@ -200,6 +212,7 @@ public sealed unsafe class CudaExecutable : Executable
         LaunchCommand l => new LaunchRunner(l, _module!.GetFunction(l.Kernel.Name), Resolve),
         CopyCommand c => new CopyRunner(c, Resolve),
         GemmCommand g => new GemmRunner(g, _runtime, _options, Resolve),
+        NcclAllReduceCommand n => new NcclAllReduceRunner(n, _nccl!, Resolve),
         _ => throw new NotSupportedException($"the CUDA executable cannot run {command.GetType().Name} of {command.Node}"),
     };
 
@@ -255,7 +268,7 @@ public sealed unsafe class CudaExecutable : Executable
     private void WriteControlBlock(double? learningRate)
     {
         var control = (byte*)_staging.Pointer;
-        ControlBlock.Write(new Span<byte>(control, ControlBlock.Bytes), Variables.Seed, Step, GuardUpdates, LossScale?.Scale ?? 1f);
+        ControlBlock.Write(new Span<byte>(control, ControlBlock.Bytes), _drawSeed, Step, GuardUpdates, LossScale?.Scale ?? 1f);
         if (Program.LearningRate is { } lr && learningRate is { } value)
         {
             var rate = control + ControlBlock.Bytes;

@@ -88,6 +88,9 @@ internal static class NativeLibraryResolver
     /// <summary>Logical name of cuBLASLt.</summary>
     public const string CublasLtName = "staticgraph-cublaslt";
 
+    /// <summary>Logical name of NCCL (the GPUs' all-reduce of a data-parallel run).</summary>
+    public const string NcclName = "staticgraph-nccl";
+
     private const string LoaderPath = "loader path";
 
     private static readonly string[] FixedFolders = ["/usr/local/cuda/lib64", "/usr/lib/x86_64-linux-gnu"];
@@ -133,6 +136,8 @@ internal static class NativeLibraryResolver
             new("libcublas.so.13", ["libcublasLt.so.13"], 13, ["libcublasLt.so.13"]),
             new("libcublas.so.12", ["libcublasLt.so.12"], 12, ["libcublasLt.so.12"])]),
         [CublasLtName] = new(CublasLtName, "cuBLASLt", [new("libcublasLt.so.13", [], 13), new("libcublasLt.so.12", [], 12)]),
+        // NCCL 2's one soname serves every CUDA version it was built for; pip's nvidia-nccl-cu12 puts it in nvidia/nccl/lib.
+        [NcclName] = new(NcclName, "NCCL", [new("libnccl.so.2", [])]),
     };
 
     /// <summary>Installs the one resolver of this assembly (idempotent). The binding classes call it from their static constructors.</summary>

@@ -55,17 +55,33 @@ public static class Autodiff
     /// A training program: forward, backward, the optimizer's update of every trainable parameter
     /// the loss depends on, and the builder's state updates (BN running statistics).
     /// </summary>
-    public static GraphProgram Train(Node loss, IOptimizer optimizer, Schedule schedule, params Node[] fetches)
+    public static GraphProgram Train(Node loss, IOptimizer optimizer, Schedule schedule, params Node[] fetches) =>
+        Train(loss, optimizer, schedule, null, fetches);
+
+    /// <summary>
+    /// A training program as <see cref="Train(Node, IOptimizer, Schedule, Node[])"/>, for one rank of a data-parallel run
+    /// when <paramref name="parallel"/> says more than one: the gradients, and the new values of the state updates, are
+    /// replaced by their mean over the ranks (<see cref="DataParallel.Mean"/>) before the optimizer uses them.
+    /// </summary>
+    public static GraphProgram Train(Node loss, IOptimizer optimizer, Schedule schedule, DataParallel? parallel, params Node[] fetches)
     {
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(optimizer);
         var b = loss.Owner;
         var parameters = b.Nodes.Where(n => n.Op is VariableOp { Kind: VariableKind.Parameter } && n.Id < loss.Id).ToList();
         var grads = Gradients(loss, parameters);
-        var lr = b.Input(GraphProgram.LearningRateInputName, b.FloatType);
-        var updates = new List<StateUpdate>(b.StateUpdates);
-        foreach (var p in parameters)
+        var trained = parameters.Where(grads.ContainsKey).ToList();
+        var gradients = trained.Select(p => grads[p]).ToList();
+        var states = b.StateUpdates.ToList();
+        if (parallel is { World: > 1 })
         {
-            if (grads.TryGetValue(p, out var g)) updates.AddRange(optimizer.Update(b, p, g, lr));
+            var means = parallel.Mean(b, [.. gradients, .. states.Select(u => u.NewValue)]);
+            gradients = [.. means.Take(gradients.Count)];
+            states = [.. states.Select((u, i) => u with { NewValue = means[gradients.Count + i] })];
         }
+        var lr = b.Input(GraphProgram.LearningRateInputName, b.FloatType);
+        var updates = new List<StateUpdate>(states);
+        for (var i = 0; i < trained.Count; i++) updates.AddRange(optimizer.Update(b, trained[i], gradients[i], lr));
         return GraphProgram.Create(ProgramMode.Training, [loss, .. fetches], updates, schedule, lr);
     }
 

@@ -27,4 +27,14 @@ public interface IBackend
 /// <param name="Seed">The run's seed: the Philox key of every random op and initialiser.</param>
 /// <param name="Threads">CPU threads (0: all cores).</param>
 /// <param name="ShareVariablesWith">Another executable whose variables this one reads and writes (inference beside training).</param>
-public sealed record CompileOptions(ulong Seed = 0, int Threads = 0, IExecutable? ShareVariablesWith = null);
+/// <param name="Communicator">
+/// The ranks of a data-parallel run, which the program's <c>all_reduce</c> nodes reduce over (see <see cref="DataParallel"/>);
+/// null for a single process, which a program with <c>all_reduce</c> nodes is refused for (<see cref="Collectives"/>).
+/// With a communicator of rank r &gt; 0 the random ops draw from a key of their own (<see cref="Distributed.RankSeed"/>),
+/// so that the ranks' slices get independent draws, while the variables are initialised from <paramref name="Seed"/> alike.
+/// </param>
+public sealed record CompileOptions(ulong Seed = 0, int Threads = 0, IExecutable? ShareVariablesWith = null, Distributed.ICommunicator? Communicator = null)
+{
+    /// <summary>The Philox key of the random ops on this rank: <see cref="Seed"/> on rank 0 and in a single process.</summary>
+    public ulong DrawSeed => Distributed.RankSeed.For(Seed, Communicator?.Rank ?? 0);
+}

@@ -43,7 +43,9 @@ public sealed class BackendProviderAttribute(Type provider) : Attribute
 /// <param name="Deterministic">Bitwise-reproducible results (algorithms without atomics); the default.</param>
 /// <param name="GraphReplay">Whether a backend that can record a step once and replay it (the CUDA backend's graphs) does so;
 /// off issues every command each run, which is what graph replay is checked against. Backends without replay ignore it.</param>
-public sealed record BackendSettings(string Precision = "f32", bool Deterministic = true, bool GraphReplay = true)
+/// <param name="Device">Which of the machine's devices of that kind (a GPU ordinal: each rank of a data-parallel run takes its
+/// local rank's); the CPU has one and ignores it.</param>
+public sealed record BackendSettings(string Precision = "f32", bool Deterministic = true, bool GraphReplay = true, int Device = 0)
 {
     /// <summary>f32, deterministic.</summary>
     public static BackendSettings Default { get; } = new();

@@ -80,17 +80,25 @@ public static class CheckpointFile
     }
 
     /// <summary>Reads and verifies a checkpoint; never executes anything from it.</summary>
-    public static CheckpointData Read(string path)
+    public static CheckpointData Read(string path) => Parse(path, ReadBytes(path));
+
+    /// <summary>A checkpoint file's bytes, unverified (to send to ranks that cannot read the file; <see cref="Parse"/> checks them).</summary>
+    public static byte[] ReadBytes(string path)
     {
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            return File.ReadAllBytes(path);
         }
         catch (IOException e)
         {
             throw new CheckpointException(path, 0, "cannot be read: " + e.Message);
         }
+    }
+
+    /// <summary>Verifies and decodes a checkpoint's <paramref name="bytes"/>; <paramref name="path"/> names where they came from in errors.</summary>
+    public static CheckpointData Parse(string path, byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
         if (bytes.Length < Magic.Length + HashBytes)
             throw new CheckpointException(path, bytes.Length, $"truncated: {bytes.Length} bytes is shorter than any checkpoint");
         if (!bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
@@ -149,9 +157,17 @@ public static class CheckpointFile
     /// Loads a checkpoint into an executable: its variables, its step and its backend state. Every variable of the program
     /// must be present with the same type; otherwise nothing is written and the reason names the first mismatch.
     /// </summary>
-    public static CheckpointData Load(string path, IExecutable executable, GraphProgram program)
+    public static CheckpointData Load(string path, IExecutable executable, GraphProgram program) => Apply(path, Read(path), executable, program);
+
+    /// <summary>
+    /// Loads checkpoint <paramref name="data"/> (read from <paramref name="path"/>) into an executable, as <see cref="Load"/>
+    /// does: everything is checked before any variable is written.
+    /// </summary>
+    public static CheckpointData Apply(string path, CheckpointData data, IExecutable executable, GraphProgram program)
     {
-        var data = Read(path);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(executable);
+        ArgumentNullException.ThrowIfNull(program);
         var saved = data.Variables.ToDictionary(v => v.Name, StringComparer.Ordinal);
         foreach (var v in program.Variables)
         {

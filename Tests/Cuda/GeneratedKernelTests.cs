@@ -2,6 +2,7 @@ using StaticGraph.Conformance.Steps;
 using StaticGraph.Cuda.Kernels;
 using StaticGraph.Cuda.Lowering;
 using StaticGraph.Cuda.Native;
+using StaticGraph.Models;
 using StaticGraph.Ops;
 using Xunit;
 
@@ -9,7 +10,8 @@ namespace StaticGraph.Tests.Cuda;
 
 /// <summary>
 /// Every kernel the CUDA backend generates for the programs users run (the conformance kit's step programs: every model,
-/// regularizer variant and objective, training and inference, f32 and f64, and f32 in BF16 and FP16 mixed precision) compiles with NVRTC for compute_80 and compute_90. A kernel that does not compile
+/// regularizer variant and objective, training and inference, f32 and f64, and f32 in BF16 and FP16 mixed precision, and a
+/// rank of a data-parallel run) compiles with NVRTC for compute_80 and compute_90. A kernel that does not compile
 /// fails here, on a machine without a GPU, not on the GPU.
 /// </summary>
 public class GeneratedKernelTests
@@ -20,9 +22,8 @@ public class GeneratedKernelTests
         foreach (var dtype in new[] { DType.F32, DType.F64 })
         {
             var kernels = new Dictionary<string, CudaKernelSource>(StringComparer.Ordinal);
-            foreach (var c in StepPrograms.All)
+            foreach (var training in StepPrograms.All.Select(c => c.Build(dtype)).Append(DataParallelTraining(dtype)))
             {
-                var training = c.Build(dtype);
                 // f32 programs are also planned in both mixed precisions (their conversion kernels join the f32 set), so
                 // every model's convolutions and GEMMs are known to lower in 16 bits too.
                 var precisions = dtype == DType.F32 ? Enum.GetValues<ComputePrecision>() : [ComputePrecision.F32];
@@ -88,6 +89,7 @@ public class GeneratedKernelTests
     {
         var missing = StepPrograms.All
             .SelectMany(c => c.Build(DType.F32).Nodes)
+            .Concat(DataParallelTraining(DType.F32).Nodes)
             .Select(n => n.Op)
             // A projection of a multi-output node is written by its producer's lowering.
             .Where(op => op is not (InputOp or VariableOp or ConstantOp or OutputOp) && op.AliasOf(ProgramMode.Training) is null && op.AliasOf(ProgramMode.Inference) is null)
@@ -97,5 +99,16 @@ public class GeneratedKernelTests
             .Select(t => t.Name)
             .ToList();
         Assert.Empty(missing);
+    }
+
+    /// <summary>One rank's training program of a two-rank data-parallel run (its gradients pass through all_reduce).</summary>
+    private static GraphProgram DataParallelTraining(DType dtype)
+    {
+        var b = new GraphBuilder(dtype);
+        var images = b.Input("image", dtype, 2, 3, 16, 16);
+        var labels = b.Input("label", DType.I32, 2);
+        var logits = ModelZoo.Get("resnet-preact-20")(b, images, 10);
+        var loss = b.SoftmaxCrossEntropy(logits, labels);
+        return Autodiff.Train(loss, new Sgd(0.9, 5e-4, Nesterov: true), Schedule.Constant(0.1), new DataParallel(2), logits);
     }
 }

@@ -137,4 +137,32 @@ public class BenchCommandTests
         Assert.All(lines, l => Assert.Matches(LineForm, l));
         Assert.All(lines, l => Assert.DoesNotContain("unavailable", l));
     }
+
+    [Fact]
+    public void The_data_parallel_line_times_two_mpi_ranks_against_one_process()
+    {
+        if (StaticGraph.Train.Commands.SelfLaunch.Mpirun() is null) Assert.Skip("mpirun is not installed (apt-get install openmpi-bin libopenmpi-dev)");
+        var output = new StringWriter();
+        DataParallelBench.Run(output, BenchWorkloads.Get("rp20"), new BenchSettings(Threads: 1, BatchSize: 8, Steps: 2, Rounds: 1), ranks: 2);
+        var lines = output.ToString().Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches(@"^round 1: rp20_cpu_dp img/s np1=\d+\.\d np2=\d+\.\d$", lines[0]);
+        Assert.Matches(@"^rp20_cpu_dp img/s np1=\d+\.\d np2=\d+\.\d efficiency=\d+\.\d{3}$", lines[^1]);
+    }
+
+    [Fact]
+    public void The_data_parallel_gpu_line_says_skipped_and_why_without_two_gpus()
+    {
+        if (StaticGraph.Cuda.Backend.CudaBackend.DeviceCount() >= 2) Assert.Skip("this machine has two GPUs: the line is measured, not skipped");
+        var (exit, stdout, _) = Run("bench", "--workload", "rp20c3", "--device", "cuda", "--data-parallel", "2", "--steps", "1", "--rounds", "1");
+        Assert.Equal(0, exit);
+        var line = stdout.Split('\n', StringSplitOptions.TrimEntries).Single(l => l.StartsWith("rp20c3_cuda_dp", StringComparison.Ordinal));
+        Assert.StartsWith("rp20c3_cuda_dp img/s skipped (", line);
+        Assert.True(line.Contains("GPU", StringComparison.Ordinal) || line.Contains("mpirun", StringComparison.Ordinal), line);
+    }
+
+    [Fact]
+    public void The_data_parallel_line_reports_the_speed_up_over_the_ranks()
+    {
+        Assert.Equal("rp20_cpu_dp img/s np1=100.0 np2=150.0 efficiency=0.750", DataParallelBench.Format("rp20_cpu_dp", 2, 100, 150));
+    }
 }

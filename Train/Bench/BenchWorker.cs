@@ -33,12 +33,12 @@ public static class BenchWorker
     {
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(settings);
-        var psi = new ProcessStartInfo(DotnetHost())
+        var psi = new ProcessStartInfo(Commands.SelfLaunch.DotnetHost())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var a in (string[])[typeof(BenchWorker).Assembly.Location, "bench", "--worker", "--workload", workload.Name,
+        foreach (var a in (string[])[Commands.SelfLaunch.Assembly, "bench", "--worker", "--workload", workload.Name,
                      "--device", settings.Device, "--precision", settings.Precision, "--threads", $"{settings.Threads}",
                      "--batch-size", $"{settings.BatchSize}", "--steps", $"{settings.Steps}"])
             psi.ArgumentList.Add(a);
@@ -62,22 +62,5 @@ public static class BenchWorker
             throw new IOException($"bench: the worker's line '{line}' lacks img/s, mib or params");
         return new OursResult(double.Parse(speed, CultureInfo.InvariantCulture), long.Parse(count, CultureInfo.InvariantCulture),
             double.Parse(mib, CultureInfo.InvariantCulture));
-    }
-
-    /// <summary>
-    /// The dotnet host: this process when it is one (<c>dotnet sgtrain.dll</c>), else the one that runs this runtime
-    /// (three folders above the runtime's, <c>shared/Microsoft.NETCore.App/VERSION</c>), else <c>dotnet</c> on the PATH.
-    /// </summary>
-    private static string DotnetHost()
-    {
-        var self = Environment.ProcessPath;
-        if (self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet") return self;
-        var runtime = Path.GetDirectoryName(typeof(object).Assembly.Location);
-        if (runtime is not null)
-        {
-            var host = Path.GetFullPath(Path.Combine(runtime, "..", "..", "..", OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet"));
-            if (File.Exists(host)) return host;
-        }
-        return "dotnet";
     }
 }

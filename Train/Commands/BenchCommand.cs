@@ -36,17 +36,35 @@ public static class BenchCommand
             Description = "Also measure memory, in the same rounds: step_mib on cpu (peak resident set of the timed steps over the resident set before the model, each side in a process of its own), peak_mib on cuda (device bytes our executable owns; PyTorch's max_memory_allocated)",
         };
         var worker = new Option<bool>("--worker") { Description = "Internal: measure one workload's memory in this process and print one line", Hidden = true };
+        var dataParallel = new Option<int>("--data-parallel")
+        {
+            Description = "Also time the step on N ranks (mpirun -np N, each with --threads and 1/N of the batch) against one process with the same threads: the line {workload}_{device}_dp img/s np1=X npN=Y efficiency=Z",
+        };
+        var dpWorker = new Option<bool>("--dp-worker") { Description = "Internal: one rank of the data-parallel measure, under mpirun", Hidden = true };
         var command = new Command("bench", "Time a training step against PyTorch")
         {
-            workload, device, precision, threads, batch, steps, python, peer, profile, rounds, memory, worker,
+            workload, device, precision, threads, batch, steps, python, peer, profile, rounds, memory, worker, dataParallel, dpWorker,
         };
         command.SetAction(r => CommandErrors.Guard(() =>
         {
             var settings = new BenchSettings(r.GetValue(device)!, r.GetValue(precision)!, r.GetValue(threads), r.GetValue(batch),
                 r.GetValue(steps), r.GetValue(rounds), r.GetValue(python)!, r.GetValue(peer) ?? PyTorchPeer.FindScript());
             settings.Validate();
-            StaticGraph.Train.Training.DeviceChoice.Resolve(settings.Device, null, settings.Precision); // no GPU: one line, before any output
             var workloads = BenchWorkloads.Parse(r.GetValue(workload)!);
+            if (r.GetValue(dataParallel) is var ranks and not 0)
+            {
+                // The data-parallel line alone (the PyTorch comparison is the other lines' business); without the GPUs or
+                // mpirun it needs, the line says skipped and why.
+                Console.WriteLine($"{BenchRunner.Header(settings)} ranks={ranks}");
+                foreach (var w in workloads) DataParallelBench.Run(Console.Out, w, settings, ranks);
+                return 0;
+            }
+            StaticGraph.Train.Training.DeviceChoice.Resolve(settings.Device, null, settings.Precision); // no GPU: one line, before any output
+            if (r.GetValue(dpWorker))
+            {
+                if (workloads.Count != 1) throw new ArgumentException("--dp-worker measures one workload");
+                return DataParallelBench.Serve(Console.Out, workloads[0], settings);
+            }
             if (r.GetValue(worker))
             {
                 if (workloads.Count != 1) throw new ArgumentException("--worker measures one workload");

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using StaticGraph.Checkpoints;
+using StaticGraph.Distributed;
+using StaticGraph.Distributed.Mpi;
 using StaticGraph.Models;
 using StaticGraph.Regularizers;
 using StaticGraph.Train.Recipes;
@@ -7,7 +9,10 @@ using StaticGraph.Train.Training;
 
 namespace StaticGraph.Train.Commands;
 
-/// <summary>`train`: trains a model of the zoo on a data set and writes metrics, a checkpoint and curves.</summary>
+/// <summary>
+/// `train`: trains a model of the zoo on a data set and writes metrics, a checkpoint and curves. Started by
+/// <c>mpirun -np N</c>, it is one of N ranks of a data-parallel run (<see cref="MpiLaunch"/>); rank 0 prints and writes.
+/// </summary>
 public static class TrainCommand
 {
     /// <summary>The command with its options.</summary>
@@ -18,7 +23,7 @@ public static class TrainCommand
         var dataset = new Option<string>("--dataset") { Description = $"Data set: {string.Join(", ", DatasetCatalog.Names)}", DefaultValueFactory = _ => d.Dataset };
         var model = new Option<string>("--model") { Description = $"Model: {string.Join(", ", ModelZoo.Names)}", DefaultValueFactory = _ => d.Model };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set", DefaultValueFactory = _ => d.Epochs };
-        var batch = new Option<int>("--batch-size") { Description = "Images per step", DefaultValueFactory = _ => d.BatchSize };
+        var batch = new Option<int>("--batch-size") { Description = "Images per step (the global batch: under mpirun -np N each rank takes 1/N of it)", DefaultValueFactory = _ => d.BatchSize };
         var lr = new Option<double>("--lr") { Description = "Base learning rate", DefaultValueFactory = _ => d.Lr };
         var schedule = new Option<string>("--schedule") { Description = $"Learning-rate schedule: {string.Join(", ", ScheduleFactory.Names)}", DefaultValueFactory = _ => d.Schedule };
         var milestones = new Option<string?>("--milestones") { Description = "Epochs at which multistep decays the rate, e.g. 60,120,160 (default: half and three quarters of training)" };
@@ -47,7 +52,32 @@ public static class TrainCommand
             trainLimit, testLimit, threads, device, precision, dataDir, noAugment, noCrop, noFlip, resume,
         };
         foreach (var option in regularizers.Options) command.Options.Add(option);
-        command.SetAction(r => CommandErrors.Guard(() =>
+        command.SetAction(r =>
+        {
+            // MPI is joined once, outside the guard: every error below ends this rank with one line, and MPI is
+            // finalised (or, when a rank was lost, left to mpirun) whatever happened.
+            ICommunicator world;
+            try
+            {
+                world = MpiLaunch.Join();
+            }
+            catch (Exception e) when (e is MpiLibraryNotFoundException or MpiException or ArgumentException)
+            {
+                Console.Error.WriteLine("error: " + e.Message);
+                return 2;
+            }
+            try
+            {
+                return CommandErrors.Guard(() => Train(r, world), world.Rank);
+            }
+            finally
+            {
+                (world as IDisposable)?.Dispose();
+            }
+        });
+        return command;
+
+        int Train(ParseResult r, ICommunicator world)
         {
             // An option counts only when given: the base (a recipe or the defaults) supplies the rest.
             bool Given(Option o) => r.GetResult(o) is { Implicit: false };
@@ -84,8 +114,11 @@ public static class TrainCommand
             };
             if (r.GetValue(resume) is { } dir)
             {
-                var saved = CheckpointFile.Read(Path.Combine(dir, Trainer.CheckpointName));
-                options = Trainer.OptionsOf(saved) with { OutDir = dir, Threads = options.Threads, Device = options.Device, Precision = options.Precision, DataDir = options.DataDir ?? Trainer.OptionsOf(saved).DataDir };
+                // Rank 0 reads the checkpoint's options and shares them: the other ranks may run where the file is not.
+                var path = Path.Combine(dir, Trainer.CheckpointName);
+                var json = world.FromRoot(() => System.Text.Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(Trainer.OptionsOf(CheckpointFile.Read(path)))));
+                var saved = System.Text.Json.JsonSerializer.Deserialize<TrainOptions>(json)!;
+                options = saved with { OutDir = dir, Threads = options.Threads, Device = options.Device, Precision = options.Precision, DataDir = options.DataDir ?? saved.DataDir };
             }
             if (options.Lr <= 0) throw new ArgumentException($"--lr must be positive, got {options.Lr}");
             if (options.LrDecay <= 0) throw new ArgumentException($"--lr-decay must be positive, got {options.LrDecay}");
@@ -93,18 +126,20 @@ public static class TrainCommand
             RegularizerCatalog.Check(options.Regularizers);
             ModelZoo.Get(options.Model, options.Regularizers);
             if (!DeviceChoice.Names.Contains(options.Device) || options.Precision != "f32") DeviceChoice.Resolve(options.Device, null, options.Precision);
-            using var stop = StopSignals.Install();
-            var result = ConsoleProgress.Run(progress => new Trainer(options, progress).Run(r.GetValue(resume) is not null, stop.Token));
+            using var stop = StopSignals.Install(underLauncher: world.Size > 1 || MpiLaunch.IsLaunched, quiet: world.Rank > 0);
+            var lead = world.Rank == 0;
+            var result = lead
+                ? ConsoleProgress.Run(progress => new Trainer(options, progress, world).Run(r.GetValue(resume) is not null, stop.Token))
+                : new Trainer(options, TrainingProgress.None, world).Run(r.GetValue(resume) is not null, stop.Token);
             if (result.Stopped)
             {
-                Console.WriteLine($"stopped; checkpoint written. Continue with: train --resume {options.OutDir}");
+                if (lead) Console.WriteLine($"stopped; checkpoint written. Continue with: {(world.Size > 1 ? $"mpirun -np {world.Size} sgtrain " : "")}train --resume {options.OutDir}");
                 return 130;
             }
             var last = result.History[^1];
-            Console.WriteLine($"test accuracy {last.TestAcc * 100:F2}% (test loss {last.TestLoss:F4}) after {last.Epoch} epoch(s); results in {Path.GetFullPath(options.OutDir)}");
+            if (lead) Console.WriteLine($"test accuracy {last.TestAcc * 100:F2}% (test loss {last.TestLoss:F4}) after {last.Epoch} epoch(s); results in {Path.GetFullPath(options.OutDir)}");
             return 0;
-        }));
-        return command;
+        }
     }
 
     /// <summary>"60,120,160" as epochs, each positive and later than the one before.</summary>

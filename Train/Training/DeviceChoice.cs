@@ -15,11 +15,12 @@ public static class DeviceChoice
     public static IReadOnlyList<string> Precisions => BackendSettings.Precisions;
 
     /// <summary>
-    /// The backend for <paramref name="device"/> computing in <paramref name="precision"/>. With <c>auto</c>, one line on
+    /// The backend for <paramref name="device"/> computing in <paramref name="precision"/> on the machine's device number
+    /// <paramref name="deviceIndex"/> (a rank's local rank; the CPU has one). With <c>auto</c>, one line on
     /// <paramref name="notes"/> says why a preferred backend was passed over; a named backend that cannot run here or
     /// cannot compute in that precision is an error naming the option.
     /// </summary>
-    public static IBackend Resolve(string device, TextWriter? notes = null, string precision = "f32")
+    public static IBackend Resolve(string device, TextWriter? notes = null, string precision = "f32", int deviceIndex = 0)
     {
         if (!Precisions.Contains(precision))
             throw new ArgumentException($"--precision must be one of {string.Join(", ", Precisions)}, got '{precision}'");
@@ -27,7 +28,7 @@ public static class DeviceChoice
             throw new ArgumentException($"--device must be one of {string.Join(", ", Names)}, got '{device}'");
         try
         {
-            return Backends.Resolve(device, new BackendSettings(precision), notes);
+            return Backends.Resolve(device, new BackendSettings(precision, Device: deviceIndex), notes);
         }
         catch (ArgumentException e)
         {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using StaticGraph.Backend;
 using StaticGraph.Checkpoints;
 using StaticGraph.Data;
+using StaticGraph.Distributed;
 using StaticGraph.Models;
 
 namespace StaticGraph.Train.Training;
@@ -28,36 +29,50 @@ public sealed record TrainResult(IReadOnlyList<EpochMetrics> History, bool Stopp
 /// flipped) handed to the backend's image source, which assembles it where the backend computes. A stop request (SIGINT/SIGTERM) writes a checkpoint after the current step;
 /// resuming from it continues bitwise identically, because the data order, augmentation and random
 /// draws are pure functions of (seed, step) and the partial epoch's sums travel in the checkpoint.
+/// Given a communicator of N ranks (<c>mpirun -np N</c>), each rank trains on its slice of every global batch
+/// (<see cref="RankShare"/>) with a program that averages the gradients (<see cref="DataParallel"/>); the step's loss and
+/// hits, and the stop request, are summed over the ranks after every step, so every rank takes the same decisions, and
+/// rank 0 alone reports progress and writes the files. The loop itself has no branch for it: one process is a world of one.
 /// </summary>
-public sealed class Trainer(TrainOptions options, ITrainingProgress progress)
+public sealed class Trainer(TrainOptions options, ITrainingProgress progress, ICommunicator? world = null)
 {
     /// <summary>File name of the checkpoint in the output folder.</summary>
     public const string CheckpointName = "checkpoint.sgck";
 
     private const string OptionsKey = "options";
+    private const string WorldKey = "world_size";
+    private readonly ICommunicator _world = world ?? SingleProcess.Instance;
 
     /// <summary>The options a checkpoint was written with (to resume it).</summary>
     public static TrainOptions OptionsOf(CheckpointData checkpoint) =>
         checkpoint.Metadata.TryGetValue(OptionsKey, out var json) && JsonSerializer.Deserialize<TrainOptions>(json) is { } o
             ? o : throw new ArgumentException("the checkpoint holds no training options; it was not written by `train`");
 
+    /// <summary>The number of ranks that wrote a checkpoint (1 for a single process, and for checkpoints older than data parallelism).</summary>
+    public static int WorldSizeOf(CheckpointData checkpoint) =>
+        checkpoint.Metadata.TryGetValue(WorldKey, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : 1;
+
     /// <summary>Trains from scratch, or from the checkpoint in the output folder when <paramref name="resume"/>.</summary>
     public TrainResult Run(bool resume = false, CancellationToken stop = default)
     {
+        var world = _world;
+        var lead = world.Rank == 0;
+        var report = lead ? progress : TrainingProgress.None;
         var (train, test) = DatasetCatalog.Load(options.Dataset, options.DataDir);
         if (options.TrainLimit > 0) train = train.Take(options.TrainLimit);
         if (options.TestLimit > 0) test = test.Take(options.TestLimit);
         var batch = options.BatchSize;
         if (train.Count < batch)
             throw new ArgumentException($"the training set has {train.Count} images, fewer than one batch of {batch}; raise --train-limit or lower --batch-size");
+        var share = RankShare.Of(batch, world);
         var plan = new BatchPlan(train.Count, batch, shuffle: true, dropLast: true, seed: options.Seed);
         var stepsPerEpoch = plan.BatchCount;
         var schedule = ScheduleFactory.Create(options, stepsPerEpoch);
-        using var session = ModelSession.ForRun(options, train, stepsPerEpoch);
+        using var session = ModelSession.ForRun(options, train, stepsPerEpoch, world,
+            (program, backend) => ProgramIdentity.RequireSame(world, program, options, backend.Name));
         var step = session.Training;
         step.GuardUpdates = true;
         using var evaluator = new Evaluator(session);
-        Directory.CreateDirectory(options.OutDir);
         var metricsPath = Path.Combine(options.OutDir, "metrics.csv");
         var checkpointPath = Path.Combine(options.OutDir, CheckpointName);
 
@@ -65,23 +80,33 @@ public sealed class Trainer(TrainOptions options, ITrainingProgress progress)
         var partial = new EpochSums(0, 0, 0, 0);
         if (resume)
         {
-            var saved = CheckpointFile.Load(checkpointPath, step, session.TrainingProgram);
+            // Rank 0 reads the file and every rank loads the same bytes: the other ranks may run where it is not.
+            var saved = CheckpointFile.Parse(checkpointPath, world.FromRoot(() => CheckpointFile.ReadBytes(checkpointPath)));
+            if (WorldSizeOf(saved) != world.Size)
+                throw new CollectiveException(
+                    $"{checkpointPath} was written by a run of {WorldSizeOf(saved)} rank(s); resume it with as many (mpirun -np {WorldSizeOf(saved)}), not {world.Size}");
+            CheckpointFile.Apply(checkpointPath, saved, step, session.TrainingProgram);
             partial = EpochSums.From(saved.Metadata);
-            history.AddRange(MetricsFile.Read(metricsPath).Take((int)(saved.Step / stepsPerEpoch)));
+            if (lead) history.AddRange(MetricsFile.Read(metricsPath).Take((int)(saved.Step / stepsPerEpoch)));
         }
-        MetricsFile.Write(metricsPath, history);
+        if (lead)
+        {
+            Directory.CreateDirectory(options.OutDir);
+            MetricsFile.Write(metricsPath, history);
+        }
 
         var augment = options.TrainingAugmentation();
         // On a GPU the data set is uploaded once and only the plan crosses the bus per step; on the CPU the batch is
         // assembled from the plan on the host. Either way the same plan gives the same bits.
-        using var images = ImageSources.For(session.Backend, train, augment.Normalize, batch);
+        using var images = ImageSources.For(session.Backend, train, augment.Normalize, share.Count);
         var batchPlan = new int[batch * ImageBatchPlan.Stride];
-        var batchLabels = new int[batch];
-        var logits = new float[batch * train.ClassCount];
+        var batchLabels = new int[share.Count];
+        var logits = new float[share.Count * train.ClassCount];
         var loss = new float[1];
+        Span<double> stepSums = stackalloc double[2];
         for (var epoch = (int)(step.Step / stepsPerEpoch); epoch < options.Epochs; epoch++)
         {
-            progress.EpochStarted(epoch + 1, stepsPerEpoch);
+            report.EpochStarted(epoch + 1, stepsPerEpoch);
             var clock = Stopwatch.StartNew();
             var sums = partial;
             partial = new EpochSums(0, 0, 0, 0);
@@ -92,30 +117,39 @@ public sealed class Trainer(TrainOptions options, ITrainingProgress progress)
             {
                 var planned = batches[index];
                 lr = schedule.At(step.Step);
+                // The whole batch's plan, so each image is augmented as in a single process; this rank takes its slice.
                 BatchAssembler.Plan(planned.Indices, augment, plan.Seed, planned.Id, batchPlan);
-                for (var p = 0; p < batch; p++) batchLabels[p] = train.Labels[planned.Indices[p]];
-                images.Assemble(step, ModelSession.ImageInput, ModelSession.LabelInput, batchPlan);
-                RunGuarded(step);
+                for (var p = 0; p < share.Count; p++) batchLabels[p] = train.Labels[planned.Indices[share.Start + p]];
+                images.Assemble(step, ModelSession.ImageInput, ModelSession.LabelInput,
+                    batchPlan.AsSpan(share.Start * ImageBatchPlan.Stride, share.Count * ImageBatchPlan.Stride));
+                RunGuarded(step, world);
                 step.Read<float>(session.Loss, loss);
                 step.Read<float>(session.Logits, logits);
-                var correct = LogitStatistics.Score(logits, batchLabels, train.ClassCount, batch).Correct;
-                sums = sums.Add((double)loss[0] * batch, correct, batch, clock.Elapsed.TotalSeconds);
+                var correct = LogitStatistics.Score(logits, batchLabels, train.ClassCount, share.Count).Correct;
+                // The global batch's loss and hits.
+                (stepSums[0], stepSums[1]) = ((double)loss[0] * share.Count, correct);
+                world.AllReduceSum(stepSums);
+                sums = sums.Add(stepSums[0], (long)stepSums[1], batch, clock.Elapsed.TotalSeconds);
                 clock.Restart();
-                progress.StepDone(index + 1, loss[0], sums.Seen / Math.Max(sums.Seconds, 1e-9));
-                if (!stop.IsCancellationRequested || index + 1 >= stepsPerEpoch) continue;
-                Save(checkpointPath, step, session, epoch, sums);
+                report.StepDone(index + 1, stepSums[0] / batch, sums.Seen / Math.Max(sums.Seconds, 1e-9));
+                // Whether any rank was asked to stop: one decision for all, so they stop after the same step.
+                if (!world.Any(stop.IsCancellationRequested) || index + 1 >= stepsPerEpoch) continue;
+                if (lead) Save(checkpointPath, step, session, epoch, sums);
                 return new TrainResult(history, Stopped: true);
             }
-            progress.Evaluating();
-            var (testLoss, testAcc) = evaluator.Evaluate(test);
+            report.Evaluating();
+            var (testLoss, testAcc) = evaluator.Evaluate(test, world);
             var metrics = new EpochMetrics(epoch + 1, sums.LossSum / sums.Seen, (double)sums.Correct / sums.Seen, testLoss, testAcc, lr, sums.Seconds);
             history.Add(metrics);
-            MetricsFile.Write(metricsPath, history);
-            Save(checkpointPath, step, session, epoch + 1, new EpochSums(0, 0, 0, 0));
-            CurvesPlot.Write(Path.Combine(options.OutDir, "curves.png"), history);
+            if (lead)
+            {
+                MetricsFile.Write(metricsPath, history);
+                Save(checkpointPath, step, session, epoch + 1, new EpochSums(0, 0, 0, 0));
+                CurvesPlot.Write(Path.Combine(options.OutDir, "curves.png"), history);
+            }
             ReleaseEpochGarbage();
-            progress.EpochDone(metrics);
-            if (stop.IsCancellationRequested && epoch + 1 < options.Epochs) return new TrainResult(history, Stopped: true);
+            report.EpochDone(metrics);
+            if (world.Any(stop.IsCancellationRequested) && epoch + 1 < options.Epochs) return new TrainResult(history, Stopped: true);
         }
         return new TrainResult(history, Stopped: false);
     }
@@ -135,16 +169,20 @@ public sealed class Trainer(TrainOptions options, ITrainingProgress progress)
 
     /// <summary>
     /// Runs a step whose updates are checked first. On a NaN or infinity nothing was applied, so the
-    /// same step is run again checking every node, to name the one that produced it first.
+    /// same step is run again checking every node, to name the one that produced it first. With several ranks the
+    /// updates are averaged, so every rank finds the non-finite update at the same step; the ranks' forward passes may
+    /// not agree on where the first one arose, and a rerun could leave one rank waiting in a reduction another never
+    /// reaches, so there the step is not rerun.
     /// </summary>
-    private static void RunGuarded(IExecutable step)
+    private static void RunGuarded(IExecutable step, ICommunicator world)
     {
         try
         {
             step.Run();
         }
-        catch (NonFiniteValueException)
+        catch (NonFiniteValueException e)
         {
+            if (world.Size > 1) throw new TrainingDivergedException(e.Step, $"an update became non-finite ({GraphPrinter.Line(e.Node)})");
             step.CheckFinite = true;
             try
             {
@@ -164,6 +202,7 @@ public sealed class Trainer(TrainOptions options, ITrainingProgress progress)
         meta[OptionsKey] = JsonSerializer.Serialize(options);
         meta["model"] = options.Model;
         meta["dataset"] = options.Dataset;
+        meta[WorldKey] = _world.Size.ToString(CultureInfo.InvariantCulture);
         CheckpointFile.Save(path, step, session.TrainingProgram, epoch, meta, options.Seed);
     }
 

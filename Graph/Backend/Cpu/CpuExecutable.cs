@@ -26,6 +26,7 @@ public sealed unsafe class CpuExecutable : Executable
     {
         if (options.ShareVariablesWith is not (null or CpuExecutable))
             throw new ArgumentException("variables can be shared only with another CPU executable", nameof(options));
+        var communicator = Collectives.Require(program, options, "cpu");
         Variables = (options.ShareVariablesWith as CpuExecutable)?.Variables ?? new VariableStore(options.Seed);
         Variables.AddUser();
         _workers = new CpuWorkers(options.Threads > 0 ? options.Threads : Environment.ProcessorCount);
@@ -41,13 +42,14 @@ public sealed unsafe class CpuExecutable : Executable
             {
                 // A projection of a multi-output node is written by its producer's kernel.
                 if (n.Op is InputOp or VariableOp or ConstantOp or OutputOp || n.Op.AliasOf(program.Mode) is not null) continue;
-                var args = new CpuKernelArgs(n, n.Outputs.Select(o => _tensors[o]).ToArray(), n.Inputs.Select(i => _tensors[i]).ToArray(), program.Mode, _workers.Count);
+                var args = new CpuKernelArgs(n, n.Outputs.Select(o => _tensors[o]).ToArray(), n.Inputs.Select(i => _tensors[i]).ToArray(), program.Mode, _workers.Count, communicator);
                 kernels.Add((n, CpuKernelRegistry.Create(args)));
                 scratchPerWorker = Math.Max(scratchPerWorker, (args.ScratchBytesPerWorker + 63) / 64 * 64);
             }
             _kernels = [.. kernels];
             _scratch = new NativeBuffer(scratchPerWorker * _workers.Count);
-            _context = new CpuContext(_workers, Variables.Seed, _scratch.Pointer, scratchPerWorker);
+            // Draws use this rank's key; initialisers (in the variable store) the run's seed on every rank.
+            _context = new CpuContext(_workers, Distributed.RankSeed.For(Variables.Seed, communicator?.Rank ?? 0), _scratch.Pointer, scratchPerWorker);
             _updates = program.Updates.Select(u => (_tensors[u.NewValue], _tensors[u.Variable])).ToArray();
         }
         catch

@@ -26,8 +26,9 @@ public sealed class CpuKernelForAttribute(Type opType) : Attribute
 /// <summary>What a kernel's constructor gets: its node, buffers, mode, and a way to ask for scratch memory.</summary>
 public sealed class CpuKernelArgs
 {
-    internal CpuKernelArgs(Node node, CpuTensor[] outputs, CpuTensor[] inputs, ProgramMode mode, int workers)
+    internal CpuKernelArgs(Node node, CpuTensor[] outputs, CpuTensor[] inputs, ProgramMode mode, int workers, Distributed.ICommunicator? communicator = null)
     {
+        Communicator = communicator;
         Node = node;
         Outputs = outputs;
         Inputs = inputs;
@@ -52,6 +53,9 @@ public sealed class CpuKernelArgs
 
     /// <summary>Number of worker threads that may run tasks at once.</summary>
     public int Workers { get; }
+
+    /// <summary>The ranks a data-parallel program's <c>all_reduce</c> kernels reduce over (null in a single process).</summary>
+    public Distributed.ICommunicator? Communicator { get; }
 
     /// <summary>Bytes of scratch requested per worker; available at run time as <see cref="CpuContext.ScratchFor"/>.</summary>
     public long ScratchBytesPerWorker { get; private set; }

@@ -21,13 +21,14 @@ internal sealed class EmulatedCudaBackend(ComputePrecision precision) : IBackend
     public IExecutable Compile(GraphProgram program, CompileOptions options)
     {
         this.RequireSupported(program);
+        var world = Collectives.Require(program, options, Name);
         var plan = CudaPlanner.Plan(program, new CudaPlanOptions(precision));
         return new PlanEmulator(plan, options.Seed, options.ShareVariablesWith switch
         {
             null => null,
             PlanEmulator other => other,
             _ => throw new ArgumentException("variables can be shared only with another emulated executable", nameof(options)),
-        });
+        }, world);
     }
 }
 

@@ -20,10 +20,12 @@ internal sealed unsafe class PlanEmulator : Executable
     private readonly HostKernelLibrary _kernels;
     private readonly Dictionary<CudaCommand, KernelArgBlock> _blocks = [];
     private readonly bool _sharesVariables;
+    private readonly StaticGraph.Distributed.ICommunicator? _world;
 
-    public PlanEmulator(CudaPlan plan, ulong seed, PlanEmulator? shareVariablesWith = null)
+    public PlanEmulator(CudaPlan plan, ulong seed, PlanEmulator? shareVariablesWith = null, StaticGraph.Distributed.ICommunicator? world = null)
         : base(plan.Program)
     {
+        _world = world;
         _plan = plan;
         _kernels = HostKernelLibrary.For(plan.Kernels);
         _arena = (byte*)NativeMemory.AlignedAlloc((nuint)Math.Max(plan.ArenaBytes, 64), CudaPlan.Alignment);
@@ -35,6 +37,7 @@ internal sealed unsafe class PlanEmulator : Executable
         foreach (var c in plan.Constants) c.Bytes.CopyTo(new Span<byte>(Resolve(c.Address), c.Bytes.Length));
         foreach (var command in plan.Commands.OfType<LaunchCommand>().Concat(plan.Guards).Concat(plan.Updates)) _blocks[command] = new KernelArgBlock(command.Args, a => (ulong)Resolve(a));
         Seed = seed;
+        DrawSeed = StaticGraph.Distributed.RankSeed.For(seed, world?.Rank ?? 0);
         LossScale = plan.UsesLossScale && plan.Updates.Count > 0 ? new DynamicLossScale() : null;
     }
 
@@ -42,6 +45,9 @@ internal sealed unsafe class PlanEmulator : Executable
     public DynamicLossScale? LossScale { get; set; }
 
     public ulong Seed { get; }
+
+    /// <summary>The key of this rank's draws (the seed on rank 0), written into the control block as the device executable does.</summary>
+    public ulong DrawSeed { get; }
 
     public override long AllocatedBytes => _plan.ArenaBytes;
 
@@ -58,7 +64,7 @@ internal sealed unsafe class PlanEmulator : Executable
     {
         var program = _plan.Program;
         var control = new Span<byte>(_arena + CudaPlan.ControlOffset, ControlBlock.Bytes);
-        ControlBlock.Write(control, Seed, Step, GuardUpdates, LossScale?.Scale ?? 1f);
+        ControlBlock.Write(control, DrawSeed, Step, GuardUpdates, LossScale?.Scale ?? 1f);
         if (program.LearningRate is { } lr && learningRate is { } rate)
         {
             var p = Resolve(_plan.Addresses[lr]);
@@ -119,6 +125,13 @@ internal sealed unsafe class PlanEmulator : Executable
                 break;
             case GemmCommand g:
                 ReferenceGemm.Run(g, Resolve(g.A), Resolve(g.B), Resolve(g.C));
+                break;
+            case NcclAllReduceCommand n:
+                // NCCL's sum, done by the host communicator (its fixed-order ring) over the emulated device memory.
+                var world = _world ?? throw new InvalidOperationException($"{n.Node}: the plan all-reduces but the emulator has no communicator");
+                Buffer.MemoryCopy(Resolve(n.From), Resolve(n.To), n.Count * n.DType.SizeInBytes(), n.Count * n.DType.SizeInBytes());
+                if (n.DType == DType.F32) world.AllReduceSum(new Span<float>(Resolve(n.To), checked((int)n.Count)));
+                else world.AllReduceSum(new Span<double>(Resolve(n.To), checked((int)n.Count)));
                 break;
             default:
                 throw new NotSupportedException($"the emulator cannot run {command.GetType().Name}");
