@@ -13,6 +13,7 @@ public sealed unsafe class CpuExecutable : Executable
     private readonly MemoryPlan _plan;
     private readonly NativeBuffer _arena;
     private readonly NativeBuffer? _scratch;
+    private readonly NativeBuffer? _sharedScratch;
     private readonly List<NativeBuffer> _constants = [];
     private readonly Dictionary<Node, CpuTensor> _tensors = [];
     private readonly (Node Node, CpuKernel Kernel)[] _kernels = [];
@@ -35,7 +36,7 @@ public sealed unsafe class CpuExecutable : Executable
         {
             foreach (var n in program.Nodes) _tensors[n] = Place(n);
 
-            long scratchPerWorker = 0;
+            long scratchPerWorker = 0, sharedScratch = 0;
             var kernels = new List<(Node, CpuKernel)>();
             foreach (var n in program.Nodes)
             {
@@ -44,10 +45,12 @@ public sealed unsafe class CpuExecutable : Executable
                 var args = new CpuKernelArgs(n, n.Outputs.Select(o => _tensors[o]).ToArray(), n.Inputs.Select(i => _tensors[i]).ToArray(), program.Mode, _workers.Count);
                 kernels.Add((n, CpuKernelRegistry.Create(args)));
                 scratchPerWorker = Math.Max(scratchPerWorker, (args.ScratchBytesPerWorker + 63) / 64 * 64);
+                sharedScratch = Math.Max(sharedScratch, args.SharedScratchBytes);
             }
             _kernels = [.. kernels];
             _scratch = new NativeBuffer(scratchPerWorker * _workers.Count);
-            _context = new CpuContext(_workers, Variables.Seed, _scratch.Pointer, scratchPerWorker);
+            _sharedScratch = new NativeBuffer(sharedScratch);
+            _context = new CpuContext(_workers, Variables.Seed, _scratch.Pointer, scratchPerWorker, _sharedScratch.Pointer);
             _updates = program.Updates.Select(u => (_tensors[u.NewValue], _tensors[u.Variable])).ToArray();
         }
         catch
@@ -64,9 +67,12 @@ public sealed unsafe class CpuExecutable : Executable
     /// <summary>Bytes of the activation arena.</summary>
     public long ArenaBytes => _plan.ArenaBytes;
 
-    /// <summary>Bytes of the arena, the per-worker scratch, the constants and the variables of this executable's store.</summary>
+    /// <summary>Bytes of the per-worker and shared scratch.</summary>
+    public long ScratchBytes => (_scratch?.Bytes ?? 0) + (_sharedScratch?.Bytes ?? 0);
+
+    /// <summary>Bytes of the arena, the scratch, the constants and the variables of this executable's store.</summary>
     public override long AllocatedBytes =>
-        _arena.Bytes + (_scratch?.Bytes ?? 0) + _constants.Sum(c => c.Bytes) + Variables.Names.Sum(n => Variables.Get(n).Type.SizeInBytes);
+        _arena.Bytes + ScratchBytes + _constants.Sum(c => c.Bytes) + Variables.Names.Sum(n => Variables.Get(n).Type.SizeInBytes);
 
     /// <summary>When set, the time of every kernel is accumulated per op name (see <see cref="ProfileByOp"/>).</summary>
     public bool Profile { get; set; }
@@ -131,6 +137,7 @@ public sealed unsafe class CpuExecutable : Executable
         _workers.Dispose();
         _arena.Dispose();
         _scratch?.Dispose();
+        _sharedScratch?.Dispose();
         foreach (var c in _constants) c.Dispose();
         Variables.RemoveUser();
     }

@@ -58,4 +58,13 @@ public sealed class CpuKernelArgs
 
     /// <summary>Asks for <paramref name="bytes"/> of scratch memory per worker thread.</summary>
     public void RequestScratchPerWorker(long bytes) => ScratchBytesPerWorker = Math.Max(ScratchBytesPerWorker, bytes);
+
+    /// <summary>Bytes of scratch requested for the whole kernel; available at run time as <see cref="CpuContext.SharedScratch"/>.</summary>
+    public long SharedScratchBytes { get; private set; }
+
+    /// <summary>
+    /// Asks for <paramref name="bytes"/> of scratch memory that every task of this kernel may use (each its own part),
+    /// valid while the kernel runs. Kernels run one at a time, so all of them share one block: the largest request.
+    /// </summary>
+    public void RequestSharedScratch(long bytes) => SharedScratchBytes = Math.Max(SharedScratchBytes, bytes);
 }

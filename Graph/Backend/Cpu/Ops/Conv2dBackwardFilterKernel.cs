@@ -1,7 +1,5 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using StaticGraph.Backend.Cpu.Kernels;
 
 namespace StaticGraph.Backend.Cpu;
@@ -13,9 +11,10 @@ namespace StaticGraph.Backend.Cpu;
 /// in parallel over fixed blocks of dw's elements.
 /// </summary>
 /// <remarks>
-/// The partial buffers are allocated once, when the kernel is built, so a run allocates nothing.
-/// They are kept under <see cref="PartialBudgetBytes"/> by giving large filters larger chunks; the
-/// chunk size depends only on the shapes, never on the thread count.
+/// The partial buffers live in the executable's shared scratch (<see cref="CpuKernelArgs.RequestSharedScratch"/>):
+/// they are needed only while this kernel runs, so every kernel of the program uses the same block, allocated once,
+/// rather than each holding its own for the whole run. They are kept under <see cref="PartialBudgetBytes"/> by giving
+/// large filters larger chunks; the chunk size depends only on the shapes, never on the thread count.
 /// </remarks>
 [CpuKernelFor(typeof(Conv2dBackwardFilterOp))]
 internal sealed unsafe class Conv2dBackwardFilterKernel<T> : CpuKernel, IParallelBody
@@ -27,8 +26,7 @@ internal sealed unsafe class Conv2dBackwardFilterKernel<T> : CpuKernel, IParalle
     private readonly ConvGeometry _g;
     private readonly CpuTensor _x, _dy, _dw;
     private readonly int _imagesPerChunk, _chunks;
-    private readonly long _weightBytes;
-    private readonly byte[] _partials;
+    private readonly long _weightBytes, _partialStride;
     private readonly PartialSum _sum;
     private CpuContext? _context;
 
@@ -41,7 +39,9 @@ internal sealed unsafe class Conv2dBackwardFilterKernel<T> : CpuKernel, IParalle
         var maxChunks = 1 + PartialBudgetBytes / _weightBytes;
         _imagesPerChunk = (int)Math.Max(Conv2dKernelGeometry.ImagesPerChunk, (_g.Batch + maxChunks - 1) / maxChunks);
         _chunks = Conv2dKernelGeometry.Chunks(_g, _imagesPerChunk);
-        _partials = GC.AllocateUninitializedArray<byte>(checked((int)((_chunks - 1) * _weightBytes)), pinned: true);
+        // Each partial starts on a cache line, so that vector stores of neighbouring chunks never share one.
+        _partialStride = (_weightBytes + 63) / 64 * 64;
+        args.RequestSharedScratch((_chunks - 1) * _partialStride);
         _sum = new PartialSum(this);
         args.RequestScratchPerWorker(Conv2d.BackwardFilterScratchElements<T>(_g) * sizeof(T));
     }
@@ -56,8 +56,7 @@ internal sealed unsafe class Conv2dBackwardFilterKernel<T> : CpuKernel, IParalle
     public void Execute(int task, int worker) => ChunkGradient(task, worker);
 
     /// <summary>Where chunk <paramref name="chunk"/>'s gradient goes: dw itself for chunk 0, else its partial buffer.</summary>
-    private byte* Destination(int chunk) =>
-        chunk == 0 ? _dw.Data : (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_partials)) + (chunk - 1) * _weightBytes;
+    private byte* Destination(int chunk) => chunk == 0 ? _dw.Data : _context!.SharedScratch + (chunk - 1) * _partialStride;
 
     private void ChunkGradient(int chunk, int worker)
     {
