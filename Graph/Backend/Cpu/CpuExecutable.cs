@@ -11,6 +11,8 @@ namespace StaticGraph.Backend.Cpu;
 public sealed unsafe class CpuExecutable : Executable
 {
     private readonly MemoryPlan _plan;
+    private readonly CpuFusionPlan _fusion;
+    private readonly Dictionary<Node, CpuRowSource> _rowSources = [];
     private readonly NativeBuffer _arena;
     private readonly NativeBuffer? _scratch;
     private readonly NativeBuffer? _sharedScratch;
@@ -22,7 +24,7 @@ public sealed unsafe class CpuExecutable : Executable
     private readonly CpuContext _context = null!;
     private readonly Dictionary<string, (long Ticks, int Calls)> _profile = new(StringComparer.Ordinal);
 
-    internal CpuExecutable(GraphProgram program, CompileOptions options)
+    internal CpuExecutable(GraphProgram program, CompileOptions options, bool fuse = true)
         : base(program)
     {
         if (options.ShareVariablesWith is not (null or CpuExecutable))
@@ -30,7 +32,8 @@ public sealed unsafe class CpuExecutable : Executable
         Variables = (options.ShareVariablesWith as CpuExecutable)?.Variables ?? new VariableStore(options.Seed);
         Variables.AddUser();
         _workers = new CpuWorkers(options.Threads > 0 ? options.Threads : Environment.ProcessorCount);
-        _plan = MemoryPlan.Build(program);
+        _fusion = fuse ? CpuFusionPlan.Build(program) : CpuFusionPlan.None;
+        _plan = MemoryPlan.Build(program, _fusion);
         _arena = new NativeBuffer(_plan.ArenaBytes);
         try
         {
@@ -40,9 +43,12 @@ public sealed unsafe class CpuExecutable : Executable
             var kernels = new List<(Node, CpuKernel)>();
             foreach (var n in program.Nodes)
             {
-                // A projection of a multi-output node is written by its producer's kernel.
+                // A projection of a multi-output node is written by its producer's kernel, a fused node by its fusion root's.
                 if (n.Op is InputOp or VariableOp or ConstantOp or OutputOp || n.Op.AliasOf(program.Mode) is not null) continue;
-                var args = new CpuKernelArgs(n, n.Outputs.Select(o => _tensors[o]).ToArray(), n.Inputs.Select(i => _tensors[i]).ToArray(), program.Mode, _workers.Count);
+                if (!ReferenceEquals(_fusion.ComputedBy(n), n)) continue;
+                var rows = n.Inputs.Select((input, k) => _fusion.ReadsRows(n, k) ? RowSource(input) : null).ToArray();
+                var fused = _fusion.FusedInto(n).Select(c => (c, _tensors[c])).ToArray();
+                var args = new CpuKernelArgs(n, n.Outputs.Select(o => _tensors[o]).ToArray(), n.Inputs.Select(i => _tensors[i]).ToArray(), program.Mode, _workers.Count, rows, fused);
                 kernels.Add((n, CpuKernelRegistry.Create(args)));
                 scratchPerWorker = Math.Max(scratchPerWorker, (args.ScratchBytesPerWorker + 63) / 64 * 64);
                 sharedScratch = Math.Max(sharedScratch, args.SharedScratchBytes);
@@ -100,7 +106,10 @@ public sealed unsafe class CpuExecutable : Executable
                 _profile[node.Op.Name] = (ticks + System.Diagnostics.Stopwatch.GetTimestamp() - start, calls + 1);
             }
             if (CheckFinite)
+            {
                 foreach (var output in node.Outputs) ThrowIfNotFinite(output);
+                foreach (var consumer in _fusion.FusedInto(node)) ThrowIfNotFinite(consumer);
+            }
         }
         if (GuardUpdates)
             foreach (var u in Program.Updates) ThrowIfNotFinite(u.NewValue);
@@ -112,6 +121,7 @@ public sealed unsafe class CpuExecutable : Executable
     protected override Exception? Readability(Node node)
     {
         if (!_tensors.ContainsKey(node)) return new KeyNotFoundException($"{node} is not part of this program");
+        if (!_tensors[node].IsStored) return new InvalidOperationException($"{node} is not stored: the CPU backend computes it where it is read. Add it to the program's fetches.");
         if (_plan.BufferOf(node) is { } b && b.End < Program.Nodes.Count && node.Op is not InputOp)
             return new InvalidOperationException($"{node} is not fetched; its buffer is reused during the run. Add it to the program's fetches.");
         return null;
@@ -155,13 +165,35 @@ public sealed unsafe class CpuExecutable : Executable
             for (long i = 0; i < t.Length; i++) CpuValues.Set(t, i, c.ValueAt(i));
             return t;
         }
+        if (!_fusion.IsStored(storage)) return new CpuTensor(null, n.Type);
         var b = _plan.BufferOf(n) ?? throw new InvalidOperationException($"no buffer was planned for {n}");
         return new CpuTensor(_arena.Pointer + b.Offset, n.Type);
+    }
+
+    /// <summary>The rows a reader recomputes <paramref name="v"/> from (one source per value, shared by its readers).</summary>
+    private CpuRowSource RowSource(Node v)
+    {
+        if (_rowSources.TryGetValue(v, out var existing)) return existing;
+        var element = ElementTypes.Of(v.DType) ?? throw new NotSupportedException($"{v} has no CPU element type");
+        CpuRowSource source;
+        if (_fusion.BatchNormOf(v) is { } bn)
+        {
+            source = (CpuRowSource)Activator.CreateInstance(typeof(BatchNormReluRows<>).MakeGenericType(element), bn, (Func<Node, CpuTensor>)(n => _tensors[n]))!;
+        }
+        else
+        {
+            // A masked gradient (relu_backward), whose mask is read where it is stored or recomputed itself.
+            var mask = _fusion.ReadsRows(v, 0) ? RowSource(v.Inputs[0]) : null;
+            source = (CpuRowSource)Activator.CreateInstance(typeof(MaskedGradientRows<>).MakeGenericType(element), v, (Func<Node, CpuTensor>)(n => _tensors[n]), mask)!;
+        }
+        _rowSources[v] = source;
+        return source;
     }
 
     private void ThrowIfNotFinite(Node node)
     {
         var t = _tensors[node];
+        if (!t.IsStored) return; // recomputed by its readers from values that are checked
         ThrowIfNotFinite(node, new ReadOnlySpan<byte>(t.Data, checked((int)t.Type.SizeInBytes)));
     }
 }

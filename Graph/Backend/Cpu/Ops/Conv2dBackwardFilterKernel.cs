@@ -14,7 +14,8 @@ namespace StaticGraph.Backend.Cpu;
 /// The partial buffers live in the executable's shared scratch (<see cref="CpuKernelArgs.RequestSharedScratch"/>):
 /// they are needed only while this kernel runs, so every kernel of the program uses the same block, allocated once,
 /// rather than each holding its own for the whole run. They are kept under <see cref="PartialBudgetBytes"/> by giving
-/// large filters larger chunks; the chunk size depends only on the shapes, never on the thread count.
+/// large filters larger chunks; the chunk size depends only on the shapes, never on the thread count. An input that is
+/// not stored (<see cref="CpuFusionPlan"/>) is recomputed per chunk into the worker's scratch.
 /// </remarks>
 [CpuKernelFor(typeof(Conv2dBackwardFilterOp))]
 internal sealed unsafe class Conv2dBackwardFilterKernel<T> : CpuKernel, IParallelBody
@@ -28,6 +29,7 @@ internal sealed unsafe class Conv2dBackwardFilterKernel<T> : CpuKernel, IParalle
     private readonly int _imagesPerChunk, _chunks;
     private readonly long _weightBytes, _partialStride;
     private readonly PartialSum _sum;
+    private readonly ChunkInput<T> _input;
     private CpuContext? _context;
 
     public Conv2dBackwardFilterKernel(CpuKernelArgs args)
@@ -43,7 +45,8 @@ internal sealed unsafe class Conv2dBackwardFilterKernel<T> : CpuKernel, IParalle
         _partialStride = (_weightBytes + 63) / 64 * 64;
         args.RequestSharedScratch((_chunks - 1) * _partialStride);
         _sum = new PartialSum(this);
-        args.RequestScratchPerWorker(Conv2d.BackwardFilterScratchElements<T>(_g) * sizeof(T));
+        _input = new ChunkInput<T>(_x, args.InputRows[0], _imagesPerChunk);
+        args.RequestScratchPerWorker(Conv2d.BackwardFilterScratchElements<T>(_g) * sizeof(T) + _input.ScratchBytes);
     }
 
     public override void Run(CpuContext ctx)
@@ -61,7 +64,9 @@ internal sealed unsafe class Conv2dBackwardFilterKernel<T> : CpuKernel, IParalle
     private void ChunkGradient(int chunk, int worker)
     {
         var (start, end) = Conv2dKernelGeometry.ChunkRange(_g, chunk, _imagesPerChunk);
-        Conv2d.BackwardFilter(_g, _x.Ptr<T>(), _dy.Ptr<T>(), (T*)Destination(chunk), start, end, (T*)_context!.ScratchFor(worker));
+        var scratch = _context!.ScratchFor(worker);
+        T* x = _input.Images(start, end, scratch);
+        Conv2d.BackwardFilter(_g, x, _dy.Ptr<T>(), (T*)Destination(chunk), start, end, (T*)(scratch + _input.ScratchBytes));
     }
 
     /// <summary>Adds the partials of chunks 1, 2, ... to dw in that order, one task per block of dw.</summary>
