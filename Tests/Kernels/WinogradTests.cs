@@ -74,8 +74,11 @@ public unsafe class WinogradTests
     }
 
     [Fact]
-    public void The_dispatch_takes_winograd_for_3x3_unit_stride_float_on_planes_of_10_and_more()
+    public void The_dispatch_takes_winograd_for_3x3_unit_stride_float_on_planes_of_8_and_more_and_for_filter_gradients_of_10_and_more()
     {
+        Assert.True(WinogradTiles.Applies<float>(new ConvGeometry(128, 128, 8, 8, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1)));
+        Assert.False(WinogradTiles.AppliesToFilterGradient<float>(new ConvGeometry(128, 128, 8, 8, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1)));
+        Assert.True(WinogradTiles.AppliesToFilterGradient<float>(new ConvGeometry(128, 32, 14, 14, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1)));
         Assert.True(WinogradTiles.Applies<float>(new ConvGeometry(128, 16, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1)));
         Assert.True(WinogradTiles.Applies<float>(new ConvGeometry(128, 32, 14, 14, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1)));
         Assert.False(WinogradTiles.Applies<double>(new ConvGeometry(128, 16, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "f64 stays direct");

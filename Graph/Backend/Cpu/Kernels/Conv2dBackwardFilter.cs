@@ -13,7 +13,7 @@ public static unsafe partial class Conv2d
     /// <param name="g">Convolution geometry.</param>
     public static long BackwardFilterPartialElements<T>(in ConvGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
-        => WinogradTiles.Applies<T>(g) ? WinogradFilterGradient.PartialElements(g) : g.WeightSize;
+        => WinogradTiles.AppliesToFilterGradient<T>(g) ? WinogradFilterGradient.PartialElements(g) : g.WeightSize;
 
     /// <summary>Channel pairs (output channel, input channel of its group) of the filter: what <see cref="FinishBackwardFilter{T}"/> splits.</summary>
     /// <param name="g">Convolution geometry.</param>
@@ -24,7 +24,7 @@ public static unsafe partial class Conv2d
     public static long BackwardFilterPartialScratchElements<T>(in ConvGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        bool winograd = WinogradTiles.Applies<T>(g);
+        bool winograd = WinogradTiles.AppliesToFilterGradient<T>(g);
         if (Simd512<T>.IsUsable) return winograd ? WinogradFilterGradient.ScratchElements<T, Vector512<T>, Simd512<T>>(g) : ConvBackwardFilter.ScratchElements<T, Vector512<T>, Simd512<T>>(g);
         if (Simd256<T>.IsUsable) return winograd ? WinogradFilterGradient.ScratchElements<T, Vector256<T>, Simd256<T>>(g) : ConvBackwardFilter.ScratchElements<T, Vector256<T>, Simd256<T>>(g);
         return winograd ? WinogradFilterGradient.ScratchElements<T, T, SimdScalar<T>>(g) : ConvBackwardFilter.ScratchElements<T, T, SimdScalar<T>>(g);
@@ -48,7 +48,7 @@ public static unsafe partial class Conv2d
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckRange(g, imageStart, imageEnd);
-        bool winograd = WinogradTiles.Applies<T>(g);
+        bool winograd = WinogradTiles.AppliesToFilterGradient<T>(g);
         if (Simd512<T>.IsUsable)
         {
             if (winograd) WinogradFilterGradient.Run<T, Vector512<T>, Simd512<T>>(g, x, dy, partial, imageStart, imageEnd, scratch);
@@ -78,7 +78,7 @@ public static unsafe partial class Conv2d
     public static void FinishBackwardFilter<T>(in ConvGeometry g, T* partial, T* dw, int first, int end)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (WinogradTiles.Applies<T>(g))
+        if (WinogradTiles.AppliesToFilterGradient<T>(g))
         {
             WinogradFilterGradient.Finish(g, partial, dw, first, end);
             return;
@@ -104,7 +104,7 @@ public static unsafe partial class Conv2d
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckRange(g, imageStart, imageEnd);
-        if (!WinogradTiles.Applies<T>(g))
+        if (!WinogradTiles.AppliesToFilterGradient<T>(g))
         {
             BackwardFilterPartial(g, x, dy, dw, imageStart, imageEnd, scratch);
             return;
@@ -118,5 +118,5 @@ public static unsafe partial class Conv2d
     /// <param name="g">Convolution geometry.</param>
     public static long BackwardFilterScratchElements<T>(in ConvGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
-        => (WinogradTiles.Applies<T>(g) ? Lines<T>(BackwardFilterPartialElements<T>(g)) : 0) + BackwardFilterPartialScratchElements<T>(g);
+        => (WinogradTiles.AppliesToFilterGradient<T>(g) ? Lines<T>(BackwardFilterPartialElements<T>(g)) : 0) + BackwardFilterPartialScratchElements<T>(g);
 }

@@ -45,7 +45,7 @@ internal sealed unsafe class Conv2dBackwardFilterKernel<T> : CpuKernel, IParalle
         _g = Conv2dKernelGeometry.Of(_x.Shape, op.FilterShape, op.Window, op.Groups);
         _partialElements = Conv2d.BackwardFilterPartialElements<T>(_g);
         // A partial of the gradient's own layout for chunk 0 is dw itself; Winograd points are finished into dw at the end.
-        _firstIntoDw = !WinogradTiles.Applies<T>(_g);
+        _firstIntoDw = !WinogradTiles.AppliesToFilterGradient<T>(_g);
         // Each partial starts on a cache line, so that vector stores of neighbouring chunks never share one.
         _partialStride = (_partialElements * sizeof(T) + 63) / 64 * 64 / sizeof(T);
         var maxChunks = 1 + PartialBudgetBytes / (_partialStride * sizeof(T));
