@@ -73,6 +73,9 @@ public sealed unsafe class CpuExecutable : Executable
     /// <summary>Bytes of the activation arena.</summary>
     public long ArenaBytes => _plan.ArenaBytes;
 
+    /// <summary>Managed bytes this executable's background worker threads have allocated so far (see <see cref="CpuWorkers.WorkerAllocatedBytes"/>).</summary>
+    public long WorkerAllocatedBytes => _workers.WorkerAllocatedBytes;
+
     /// <summary>Bytes of the per-worker and shared scratch.</summary>
     public long ScratchBytes => (_scratch?.Bytes ?? 0) + (_sharedScratch?.Bytes ?? 0);
 
