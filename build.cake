@@ -120,9 +120,9 @@ Task("Bench").IsDependentOn("Build").Does(() =>
 {
     // The CPU lines of the benchmark issue, against PyTorch in the same runs (interleaved rounds): rp20 and ss26_2x32d
     // img/s on 2 threads, rp20 step_mib, rp20 img/s on 1 thread; then data parallelism: rp20 on 2 ranks x 1 thread
-    // (mpirun) against 1 process x 1 thread, and the same with NCCL on 2 GPUs (skipped, saying why, without them). The
-    // runs' output streams as it comes; the lines are repeated together at the end. --bench-steps=N --bench-rounds=N
-    // shorten it.
+    // (mpirun) against 1 process x 1 thread, and the same with NCCL on 2 GPUs (skipped, saying why, without them); then
+    // the resident set's growth over a six-epoch training run. The runs' output streams as it comes; the lines are
+    // repeated together at the end. --bench-steps=N --bench-rounds=N shorten it.
     var steps = Argument("bench-steps", 20);
     var rounds = Argument("bench-rounds", 3);
     var summary = new List<string>();
@@ -149,10 +149,41 @@ Task("Bench").IsDependentOn("Build").Does(() =>
         });
         if (exit != 0) throw new Exception($"bench {args} failed (exit code {exit})");
     }
-    // The issues' order: the speeds on 2 threads, the memory, the speed on 1 thread, data parallelism (OrderBy is stable).
+    // The process must not grow from epoch to epoch: the resident set the epoch lines of a six-epoch run print
+    // (`... rss N MiB`), epoch 2 against epoch 6 (epoch 1 still warms up), within 2%. --bench-rss=false skips it.
+    string? rss = null;
+    if (Argument("bench-rss", true))
+    {
+        var epochs = new Dictionary<int, double>();
+        var dir = $"runs/bench-rss-{Guid.NewGuid():N}";
+        var exit = StartProcess("dotnet", new ProcessSettings
+        {
+            Arguments = $"Train/bin/{configuration}/net10.0/sgtrain.dll train --dataset fashion-mnist --model resnet-preact-20 --epochs 6 --train-limit 15000 --threads 2 --device cpu --out {dir}",
+            RedirectStandardOutput = true,
+            RedirectedStandardOutputHandler = line =>
+            {
+                if (line is null) return line;
+                Console.WriteLine(line);
+                var m = System.Text.RegularExpressions.Regex.Match(line, @"^epoch (\d+) .* rss (\d+) MiB$");
+                if (m.Success) epochs[int.Parse(m.Groups[1].Value)] = double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+                return line;
+            },
+        });
+        if (DirectoryExists(dir)) DeleteDirectory(dir, new DeleteDirectorySettings { Recursive = true, Force = true });
+        if (exit != 0 || !epochs.ContainsKey(2) || !epochs.ContainsKey(6)) throw new Exception($"the six-epoch training run failed (exit code {exit}) or printed no rss for epochs 2 and 6");
+        var growth = (epochs[6] - epochs[2]) / epochs[2] * 100;
+        rss = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"rp20_cpu_train rss_mib epoch2={epochs[2]:F0} epoch6={epochs[6]:F0} growth={growth:F1}%");
+        if (Math.Abs(growth) > 2) rss += " (more than 2%)";
+    }
+    // The issues' order: the speeds on 2 threads, the memory, the speed on 1 thread, data parallelism (OrderBy is stable), the growth.
     Console.WriteLine();
     foreach (var line in summary.OrderBy(l => l.Contains("_dp img/s") ? 4 : l.Contains(" threads1 ") ? 3 : l.Contains(" step_mib ") ? 2 : l.StartsWith("bench: ") ? 0 : 1))
         Console.WriteLine(line);
+    if (rss is not null)
+    {
+        Console.WriteLine(rss);
+        if (rss.EndsWith("(more than 2%)")) throw new Exception("the resident set grew by more than 2% from epoch 2 to epoch 6");
+    }
 });
 
 Task("Train").IsDependentOn("Build").Does(() =>

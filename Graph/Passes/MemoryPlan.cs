@@ -56,9 +56,16 @@ public sealed class MemoryPlan
     /// Plans a program's arena. <paramref name="computedBy"/> names the node whose kernel computes each node (a fused
     /// group's root for its interior members, which then get no buffer and read their inputs when the root runs).
     /// </summary>
-    public static MemoryPlan Build(GraphProgram program, Func<Node, Node>? computedBy = null)
+    public static MemoryPlan Build(GraphProgram program, Func<Node, Node>? computedBy = null) =>
+        Build(program, computedBy is null ? GroupComputeLayout.Unfused : new GroupComputeLayout(computedBy));
+
+    /// <summary>
+    /// Plans a program's arena for a backend that computes it as <paramref name="layout"/> says: a stored value is live
+    /// from the place of the kernel that writes it to the place of the last kernel that reads it.
+    /// </summary>
+    public static MemoryPlan Build(GraphProgram program, IComputeLayout layout)
     {
-        computedBy ??= n => n;
+        ArgumentNullException.ThrowIfNull(layout);
         var nodes = program.Nodes;
         var index = new Dictionary<Node, int>();
         for (var i = 0; i < nodes.Count; i++) index[nodes[i]] = i;
@@ -77,14 +84,13 @@ public sealed class MemoryPlan
             // (so they never share bytes), and reads nothing itself.
             if (n.Op is OutputOp)
             {
-                start[n] = index[computedBy(n.Producer)];
+                if (layout.IsStored(n)) start[n] = index[layout.ComputedBy(n.Producer)];
                 continue;
             }
             var r = Root(n);
-            var at = index[computedBy(n)];
-            var interior = !ReferenceEquals(computedBy(n), n);
-            if (ReferenceEquals(r, n) && !IsPersistent(r) && !interior) start[n] = n.Op is InputOp ? -1 : index[n];
-            foreach (var i in n.Inputs)
+            var at = index[layout.ComputedBy(n)];
+            if (ReferenceEquals(r, n) && !IsPersistent(r) && layout.IsStored(n)) start[n] = n.Op is InputOp ? -1 : at;
+            foreach (var i in layout.Reads(n))
             {
                 var ri = Root(i);
                 if (!IsPersistent(ri)) end[ri] = Math.Max(end.GetValueOrDefault(ri, -1), at);

@@ -19,7 +19,8 @@ public static class OursBench
     /// CPU the peak resident set during the timed steps minus the resident set before the model was built (meaningful
     /// only in a process of its own, see <see cref="BenchWorker"/>); on a GPU the bytes the training executable holds
     /// there (<see cref="StaticGraph.Backend.IExecutable.AllocatedBytes"/>). With <paramref name="profile"/> (CPU only) the time per op of the timed steps is
-    /// written there, from extra profiled steps that do not count in the figure.
+    /// written there, from extra profiled steps that do not count in the figure: elapsed, and the process's processor
+    /// time (with one thread, the measure that other work on the machine does not distort).
     /// </summary>
     public static OursResult Measure(BenchWorkload workload, BenchSettings settings, bool memory = false, TextWriter? profile = null)
     {
@@ -53,8 +54,9 @@ public static class OursBench
         {
             profiled.Profile = true;
             for (var i = 0; i < settings.Steps; i++) profiled.Run();
+            var processor = profiled.ProcessorTimeByOp().ToDictionary(p => p.Op, p => p.Seconds);
             foreach (var (op, seconds, calls) in profiled.ProfileByOp())
-                profile.WriteLine($"{op,-28} {seconds / settings.Steps * 1000,9:F2} ms/step {calls / settings.Steps,5} calls/step");
+                profile.WriteLine($"{op,-28} {seconds / settings.Steps * 1000,9:F2} ms/step {calls / settings.Steps,5} calls/step {processor[op] / settings.Steps * 1000,9:F2} ms/step of processor time");
         }
         return new OursResult(imagesPerSecond, session.ParameterCount, mib);
     }

@@ -159,11 +159,14 @@ public sealed class Trainer(TrainOptions options, ITrainingProgress progress, IC
     /// left alone, lets the heap grow by rather than reclaim: about 10 MiB of resident memory per epoch of Fashion-MNIST, 16
     /// GiB over the 1800 epochs of a Shake-Shake run. Nothing of the step is live between epochs, so one full compacting
     /// collection there (tens of milliseconds against an epoch's tens of seconds) keeps the process at a constant size.
+    /// The aggressive mode also returns the freed memory to the system at once: a forced collection alone keeps freed
+    /// regions committed and gives them back over later collections, so the resident set printed after epoch 2 was
+    /// some 40 MiB above the one after epoch 3 and every later epoch.
     /// </summary>
     private static void ReleaseEpochGarbage()
     {
         System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
     }
 

@@ -18,10 +18,14 @@ public sealed class CpuBackend : IBackend
     /// <inheritdoc/>
     public IExecutable Compile(GraphProgram program, CompileOptions options) => CompileCpu(program, options);
 
-    /// <summary>Compiles to the concrete CPU executable; refuses a program with a dtype outside <see cref="DTypes"/>.</summary>
-    public CpuExecutable CompileCpu(GraphProgram program, CompileOptions options)
+    /// <summary>
+    /// Compiles to the concrete CPU executable; refuses a program with a dtype outside <see cref="DTypes"/>. Without
+    /// <paramref name="fuse"/> every node is computed by its own kernel into its own buffer (fusion changes no result,
+    /// which tests check by comparing the two).
+    /// </summary>
+    public CpuExecutable CompileCpu(GraphProgram program, CompileOptions options, bool fuse = true)
     {
         this.RequireSupported(program);
-        return new(program, options);
+        return new(program, options, fuse);
     }
 }

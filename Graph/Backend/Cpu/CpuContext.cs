@@ -3,12 +3,13 @@ namespace StaticGraph.Backend.Cpu;
 /// <summary>What a kernel sees at run time.</summary>
 public sealed unsafe class CpuContext
 {
-    internal CpuContext(CpuWorkers workers, ulong seed, byte* scratch, long scratchPerWorker)
+    internal CpuContext(CpuWorkers workers, ulong seed, byte* scratch, long scratchPerWorker, byte* sharedScratch)
     {
         Workers = workers;
         Seed = seed;
         _scratch = scratch;
         _scratchPerWorker = scratchPerWorker;
+        SharedScratch = sharedScratch;
     }
 
     private readonly byte* _scratch;
@@ -25,4 +26,7 @@ public sealed unsafe class CpuContext
 
     /// <summary>Scratch memory private to worker <paramref name="worker"/> during the current kernel.</summary>
     public byte* ScratchFor(int worker) => _scratch + worker * _scratchPerWorker;
+
+    /// <summary>Scratch memory of the current kernel as a whole (<see cref="CpuKernelArgs.RequestSharedScratch"/>), 64-byte aligned.</summary>
+    public byte* SharedScratch { get; }
 }

@@ -26,7 +26,8 @@ public sealed class CpuKernelForAttribute(Type opType) : Attribute
 /// <summary>What a kernel's constructor gets: its node, buffers, mode, and a way to ask for scratch memory.</summary>
 public sealed class CpuKernelArgs
 {
-    internal CpuKernelArgs(Node node, CpuTensor[] outputs, CpuTensor[] inputs, ProgramMode mode, int workers, Distributed.ICommunicator? communicator = null)
+    internal CpuKernelArgs(Node node, CpuTensor[] outputs, CpuTensor[] inputs, ProgramMode mode, int workers,
+        CpuRowSource?[]? inputRows = null, (Node Node, CpuTensor Tensor)[]? fusedConsumers = null, Distributed.ICommunicator? communicator = null)
     {
         Communicator = communicator;
         Node = node;
@@ -34,6 +35,8 @@ public sealed class CpuKernelArgs
         Inputs = inputs;
         Mode = mode;
         Workers = workers;
+        InputRows = inputRows ?? new CpuRowSource?[inputs.Length];
+        FusedConsumers = fusedConsumers ?? [];
     }
 
     /// <summary>The node implemented.</summary>
@@ -42,11 +45,23 @@ public sealed class CpuKernelArgs
     /// <summary>The output buffer (output 0, the node's own value).</summary>
     public CpuTensor Output => Outputs[0];
 
-    /// <summary>Every output buffer, in the order of <see cref="StaticGraph.Node.Outputs"/> (one unless the op has several outputs).</summary>
+    /// <summary>
+    /// Every output buffer, in the order of <see cref="StaticGraph.Node.Outputs"/> (one unless the op has several outputs);
+    /// one that the fusion plan does not store has no bytes (<see cref="CpuTensor.IsStored"/>), and the kernel must not write it.
+    /// </summary>
     public IReadOnlyList<CpuTensor> Outputs { get; }
 
-    /// <summary>The input buffers, in the node's input order.</summary>
+    /// <summary>The input buffers, in the node's input order (without bytes where <see cref="InputRows"/> stands in).</summary>
     public IReadOnlyList<CpuTensor> Inputs { get; }
+
+    /// <summary>
+    /// Per input, null where the kernel reads the input's buffer, else the rows to recompute it from: the fusion plan
+    /// hands these only to kernels that take them (a convolution's input, the dy of a batch-norm gradient).
+    /// </summary>
+    public IReadOnlyList<CpuRowSource?> InputRows { get; }
+
+    /// <summary>Consumers the fusion plan has this kernel compute too (a ReLU of batch norm), each with its buffer.</summary>
+    public IReadOnlyList<(Node Node, CpuTensor Tensor)> FusedConsumers { get; }
 
     /// <summary>Training or inference semantics.</summary>
     public ProgramMode Mode { get; }
@@ -62,4 +77,13 @@ public sealed class CpuKernelArgs
 
     /// <summary>Asks for <paramref name="bytes"/> of scratch memory per worker thread.</summary>
     public void RequestScratchPerWorker(long bytes) => ScratchBytesPerWorker = Math.Max(ScratchBytesPerWorker, bytes);
+
+    /// <summary>Bytes of scratch requested for the whole kernel; available at run time as <see cref="CpuContext.SharedScratch"/>.</summary>
+    public long SharedScratchBytes { get; private set; }
+
+    /// <summary>
+    /// Asks for <paramref name="bytes"/> of scratch memory that every task of this kernel may use (each its own part),
+    /// valid while the kernel runs. Kernels run one at a time, so all of them share one block: the largest request.
+    /// </summary>
+    public void RequestSharedScratch(long bytes) => SharedScratchBytes = Math.Max(SharedScratchBytes, bytes);
 }

@@ -6,6 +6,9 @@ public readonly unsafe struct CpuTensor(byte* data, TensorType type)
     /// <summary>First byte.</summary>
     public byte* Data { get; } = data;
 
+    /// <summary>False for a value the fusion plan does not store (no bytes: it is computed where it is read).</summary>
+    public bool IsStored => Data != null;
+
     /// <summary>Dtype and shape.</summary>
     public TensorType Type { get; } = type;
 

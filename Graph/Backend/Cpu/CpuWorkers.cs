@@ -16,6 +16,7 @@ public interface IParallelBody
 public sealed class CpuWorkers : IDisposable
 {
     private readonly Thread[] _threads;
+    private readonly long[] _allocatedBytes;
     private readonly SemaphoreSlim _start = new(0);
     private readonly ManualResetEventSlim _done = new(false);
     private IParallelBody? _body;
@@ -30,6 +31,7 @@ public sealed class CpuWorkers : IDisposable
     {
         Count = Math.Max(1, count);
         _threads = new Thread[Count - 1];
+        _allocatedBytes = new long[Count];
         for (var i = 0; i < _threads.Length; i++)
         {
             var worker = i + 1;
@@ -40,6 +42,21 @@ public sealed class CpuWorkers : IDisposable
 
     /// <summary>Number of workers, the calling thread included.</summary>
     public int Count { get; }
+
+    /// <summary>
+    /// Bytes the background workers have allocated on the managed heap since they started, as each last saw it when it
+    /// finished its tasks of a <see cref="For"/> (so complete once that call returns): with the calling thread's own
+    /// count, it shows that a step allocates nothing on any thread.
+    /// </summary>
+    public long WorkerAllocatedBytes
+    {
+        get
+        {
+            long sum = 0;
+            for (var i = 1; i < _allocatedBytes.Length; i++) sum += Volatile.Read(ref _allocatedBytes[i]);
+            return sum;
+        }
+    }
 
     /// <summary>Runs tasks 0..taskCount-1 of <paramref name="body"/> and returns when all are done.</summary>
     public void For(int taskCount, IParallelBody body)
@@ -88,6 +105,7 @@ public sealed class CpuWorkers : IDisposable
         }
         finally
         {
+            if (worker > 0) Volatile.Write(ref _allocatedBytes[worker], GC.GetAllocatedBytesForCurrentThread());
             if (Interlocked.Decrement(ref _running) == 0) _done.Set();
         }
     }

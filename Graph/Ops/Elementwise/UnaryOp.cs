@@ -30,7 +30,9 @@ public sealed class UnaryOp(UnaryFunction function) : Op
             UnaryFunction.Reciprocal => b.Neg(b.Mul(dy, b.Square(node))),
             UnaryFunction.Square => b.Mul(dy, b.Mul(x, b.Scalar(2, x.DType))),
             UnaryFunction.Abs => b.Mul(dy, b.Sign(x)),
-            UnaryFunction.Relu => b.Apply(new BinaryOp(BinaryFunction.ReluBackward), x, dy),
+            // The mask reads relu's output (y > 0 exactly where x > 0), so relu's input need not outlive the forward pass:
+            // batch norm's output, say, is freed as soon as relu has read it, instead of staying until the backward pass.
+            UnaryFunction.Relu => b.Apply(new BinaryOp(BinaryFunction.ReluBackward), node, dy),
             UnaryFunction.Sigmoid => b.Mul(dy, b.Mul(node, b.Sub(b.Scalar(1, x.DType), node))),
             UnaryFunction.Tanh => b.Mul(dy, b.Sub(b.Scalar(1, x.DType), b.Square(node))),
             UnaryFunction.Step or UnaryFunction.Sign => null, // piecewise constant: zero almost everywhere

@@ -8,7 +8,8 @@ namespace StaticGraph.Backend.Cpu.Kernels;
 /// register tiles) it is a forward convolution of the padded dy over implicit columns (<see cref="ShiftedRows"/>)
 /// that writes dx directly. Otherwise, per batch of images and per group, <c>dcol[PatchSize, pixels] = W^T[PatchSize, OCg] * dy[OCg, pixels]</c>, and
 /// <see cref="Im2ColCore.Col2ImAccumulate"/> adds the columns back onto dx (zeroed first); unit-stride pointwise
-/// filters write dx directly.
+/// filters write dx directly. The filters are packed once (<see cref="PackFilter{T, TVector, TSimd}"/>) for every image
+/// range of a batch, in the layout the chosen path reads.
 /// </summary>
 internal static unsafe class ConvBackwardData
 {
@@ -22,7 +23,6 @@ internal static unsafe class ConvBackwardData
             var rows = ShiftedRows.ForOutputGradient<T>(g, ColumnBatch.ProductColumns);
             int depth = g.OutChannelsPerGroup * g.KernelH * g.KernelW;
             return ScratchArena<T>.Size(
-                (long)g.Groups * GemmDriver.RoundUp(g.InChannelsPerGroup, TSimd.TileRows) * depth,
                 rows.PaddedElements(g.OutChannelsPerGroup, TSimd.Lanes),
                 (long)g.InChannelsPerGroup * rows.RowStride,
                 RowOffsets.Elements<T>(depth),
@@ -31,22 +31,22 @@ internal static unsafe class ConvBackwardData
 
         var batch = ColumnBatch.ForProducts<T>(g);
         return ScratchArena<T>.Size(
-            PackedWeightsElements<T, TVector, TSimd>(g),
             (long)g.OutChannelsPerGroup * batch.Stride,
             (long)g.PatchSize * batch.Stride,
             RowOffsets.Elements<T>(g.OutChannelsPerGroup),
             GemmMacroKernel.ScratchElements<T, TVector, TSimd>(0));
     }
 
+    /// <summary>Computes images <c>[imageStart, imageEnd)</c> with filters packed by <see cref="PackFilter{T, TVector, TSimd}"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<T, TVector, TSimd>(in ConvGeometry g, T* dy, T* w, T* dx, int imageStart, int imageEnd, T* scratch)
+    public static void Run<T, TVector, TSimd>(in ConvGeometry g, T* dy, T* packedWeights, T* dx, int imageStart, int imageEnd, T* scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
     {
         if (ShiftedRows.AppliesToInputGradient(g))
         {
-            RunShifted<T, TVector, TSimd>(g, dy, w, dx, imageStart, imageEnd, scratch);
+            RunShifted<T, TVector, TSimd>(g, dy, packedWeights, dx, imageStart, imageEnd, scratch);
             return;
         }
 
@@ -54,19 +54,12 @@ internal static unsafe class ConvBackwardData
         int plane = g.OutPlaneSize, patch = g.PatchSize, outPerGroup = g.OutChannelsPerGroup;
         int tileRows = TSimd.TileRows, panelWidth = GemmMacroKernel.PanelWidth<T, TVector, TSimd>();
         var arena = new ScratchArena<T>(scratch);
-        T* packedWeights = arena.Take(PackedWeightsElements<T, TVector, TSimd>(g));
         T* gradients = arena.Take((long)outPerGroup * batch.Stride);
         T* columns = arena.Take((long)patch * batch.Stride);
         nint* rowOffsets = (nint*)arena.Take(RowOffsets.Elements<T>(outPerGroup));
         T* macroScratch = arena.Take(GemmMacroKernel.ScratchElements<T, TVector, TSimd>(0));
 
-        // A = W^T: packing the transpose reads contiguous runs of W, so it costs the same as packing W.
         nint packedGroupSize = (nint)GemmDriver.RoundUp(patch, tileRows) * outPerGroup;
-        for (int group = 0; group < g.Groups; group++)
-        {
-            GemmPacking.PackA(true, patch, outPerGroup, w + (nint)group * outPerGroup * patch, patch, tileRows, packedWeights + group * packedGroupSize);
-        }
-
         bool aligned = plane % TSimd.Lanes == 0;
         bool writeImageDirectly = g.IsPointwise && batch.Images == 1 && aligned;
         if (!writeImageDirectly && imageEnd > imageStart)
@@ -116,7 +109,7 @@ internal static unsafe class ConvBackwardData
     /// <see cref="ShiftedRows"/>) which writes dx directly, with no column matrix and no scatter-add.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunShifted<T, TVector, TSimd>(in ConvGeometry g, T* dy, T* w, T* dx, int imageStart, int imageEnd, T* scratch)
+    private static void RunShifted<T, TVector, TSimd>(in ConvGeometry g, T* dy, T* packedWeights, T* dx, int imageStart, int imageEnd, T* scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
@@ -127,16 +120,10 @@ internal static unsafe class ConvBackwardData
         int tileRows = TSimd.TileRows, panelWidth = GemmMacroKernel.PanelWidth<T, TVector, TSimd>();
         var arena = new ScratchArena<T>(scratch);
         nint packedGroupSize = (nint)GemmDriver.RoundUp(inPerGroup, tileRows) * depth;
-        T* packedWeights = arena.Take(g.Groups * packedGroupSize);
         T* padded = arena.Take(rows.PaddedElements(outPerGroup, TSimd.Lanes));
         T* product = arena.Take((long)inPerGroup * rows.RowStride);
         nint* rowOffsets = (nint*)arena.Take(RowOffsets.Elements<T>(depth));
         T* macroScratch = arena.Take(GemmMacroKernel.ScratchElements<T, TVector, TSimd>(0));
-
-        for (int group = 0; group < g.Groups; group++)
-        {
-            PackChannelsByTaps(g, w + (nint)group * outPerGroup * g.PatchSize, tileRows, packedWeights + group * packedGroupSize);
-        }
 
         for (int first = imageStart; first < imageEnd; first += rows.Images)
         {
@@ -180,9 +167,39 @@ internal static unsafe class ConvBackwardData
         }
     }
 
-    private static long PackedWeightsElements<T, TVector, TSimd>(in ConvGeometry g)
+    /// <summary>Packs every group's filters in the layout <see cref="Run{T, TVector, TSimd}"/> reads for <paramref name="g"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackFilter<T, TVector, TSimd>(in ConvGeometry g, T* w, T* packedWeights)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
-        => (long)g.Groups * GemmDriver.RoundUp(g.PatchSize, TSimd.TileRows) * g.OutChannelsPerGroup;
+    {
+        int tileRows = TSimd.TileRows, outPerGroup = g.OutChannelsPerGroup, patch = g.PatchSize;
+        if (ShiftedRows.AppliesToInputGradient(g))
+        {
+            nint groupSize = (nint)GemmDriver.RoundUp(g.InChannelsPerGroup, tileRows) * outPerGroup * g.KernelH * g.KernelW;
+            for (int group = 0; group < g.Groups; group++)
+            {
+                PackChannelsByTaps(g, w + (nint)group * outPerGroup * patch, tileRows, packedWeights + group * groupSize);
+            }
+
+            return;
+        }
+
+        // A = W^T: packing the transpose reads contiguous runs of W, so it costs the same as packing W.
+        nint packedGroupSize = (nint)GemmDriver.RoundUp(patch, tileRows) * outPerGroup;
+        for (int group = 0; group < g.Groups; group++)
+        {
+            GemmPacking.PackA(true, patch, outPerGroup, w + (nint)group * outPerGroup * patch, patch, tileRows, packedWeights + group * packedGroupSize);
+        }
+    }
+
+    /// <summary>Elements of the packed filters.</summary>
+    public static long FilterElements<T, TVector, TSimd>(in ConvGeometry g)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+        => ShiftedRows.AppliesToInputGradient(g)
+            ? (long)g.Groups * GemmDriver.RoundUp(g.InChannelsPerGroup, TSimd.TileRows) * g.OutChannelsPerGroup * g.KernelH * g.KernelW
+            : (long)g.Groups * GemmDriver.RoundUp(g.PatchSize, TSimd.TileRows) * g.OutChannelsPerGroup;
 }

@@ -8,6 +8,7 @@ namespace StaticGraph.Backend.Cpu.Kernels;
 /// <c>y[OCg, pixels] = W[OCg, PatchSize] * col[PatchSize, pixels]</c>. The column matrix is implicit
 /// (<see cref="ShiftedRows"/>) where that wastes little, else explicit (<see cref="Im2ColCore"/>, several small
 /// images side by side per <see cref="ColumnBatch"/>), or, for unit-stride pointwise filters, the image itself.
+/// The filters are packed once (<see cref="PackFilter{T, TVector, TSimd}"/>) for every image range of a batch.
 /// </summary>
 internal static unsafe class ConvForward
 {
@@ -20,7 +21,6 @@ internal static unsafe class ConvForward
         {
             var rows = ShiftedRows.ForInput<T>(g, ColumnBatch.ProductColumns);
             return ScratchArena<T>.Size(
-                PackedWeightsElements<T, TVector, TSimd>(g),
                 rows.PaddedElements(g.InChannelsPerGroup, TSimd.Lanes),
                 (long)g.OutChannelsPerGroup * rows.RowStride,
                 RowOffsets.Elements<T>(g.PatchSize),
@@ -29,22 +29,22 @@ internal static unsafe class ConvForward
 
         var batch = ColumnBatch.ForProducts<T>(g);
         return ScratchArena<T>.Size(
-            PackedWeightsElements<T, TVector, TSimd>(g),
             (long)g.PatchSize * batch.Stride,
             batch.Images > 1 ? (long)g.OutChannelsPerGroup * batch.Stride : 0,
             RowOffsets.Elements<T>(g.PatchSize),
             GemmMacroKernel.ScratchElements<T, TVector, TSimd>(0));
     }
 
+    /// <summary>Computes images <c>[imageStart, imageEnd)</c> with filters packed by <see cref="PackFilter{T, TVector, TSimd}"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<T, TVector, TSimd>(in ConvGeometry g, T* x, T* w, T* y, int imageStart, int imageEnd, T* scratch)
+    public static void Run<T, TVector, TSimd>(in ConvGeometry g, T* x, T* packedWeights, T* y, int imageStart, int imageEnd, T* scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
     {
         if (ShiftedRows.AppliesToForward(g))
         {
-            RunShifted<T, TVector, TSimd>(g, x, w, y, imageStart, imageEnd, scratch);
+            RunShifted<T, TVector, TSimd>(g, x, packedWeights, y, imageStart, imageEnd, scratch);
             return;
         }
 
@@ -52,13 +52,11 @@ internal static unsafe class ConvForward
         int plane = g.OutPlaneSize, patch = g.PatchSize, outPerGroup = g.OutChannelsPerGroup;
         int tileRows = TSimd.TileRows, panelWidth = GemmMacroKernel.PanelWidth<T, TVector, TSimd>();
         var arena = new ScratchArena<T>(scratch);
-        T* packedWeights = arena.Take(PackedWeightsElements<T, TVector, TSimd>(g));
         T* columns = arena.Take((long)patch * batch.Stride);
         T* product = arena.Take(batch.Images > 1 ? (long)outPerGroup * batch.Stride : 0);
         nint* rowOffsets = (nint*)arena.Take(RowOffsets.Elements<T>(patch));
         T* macroScratch = arena.Take(GemmMacroKernel.ScratchElements<T, TVector, TSimd>(0));
-
-        nint packedGroupSize = PackWeights<T, TVector, TSimd>(g, w, packedWeights);
+        nint packedGroupSize = PackedGroupSize<T, TVector, TSimd>(g);
 
         // The image is its own column matrix when the filter is pointwise and rows can be read as whole vectors.
         bool readImageInPlace = g.IsPointwise && batch.Images == 1 && plane % TSimd.Lanes == 0;
@@ -102,7 +100,7 @@ internal static unsafe class ConvForward
 
     /// <summary>Implicit columns: the product reads the shifted rows of each padded image (see <see cref="ShiftedRows"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunShifted<T, TVector, TSimd>(in ConvGeometry g, T* x, T* w, T* y, int imageStart, int imageEnd, T* scratch)
+    private static void RunShifted<T, TVector, TSimd>(in ConvGeometry g, T* x, T* packedWeights, T* y, int imageStart, int imageEnd, T* scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
@@ -111,13 +109,11 @@ internal static unsafe class ConvForward
         int patch = g.PatchSize, outPerGroup = g.OutChannelsPerGroup, inPerGroup = g.InChannelsPerGroup;
         int tileRows = TSimd.TileRows, panelWidth = GemmMacroKernel.PanelWidth<T, TVector, TSimd>();
         var arena = new ScratchArena<T>(scratch);
-        T* packedWeights = arena.Take(PackedWeightsElements<T, TVector, TSimd>(g));
         T* padded = arena.Take(rows.PaddedElements(inPerGroup, TSimd.Lanes));
         T* product = arena.Take((long)outPerGroup * rows.RowStride);
         nint* rowOffsets = (nint*)arena.Take(RowOffsets.Elements<T>(patch));
         T* macroScratch = arena.Take(GemmMacroKernel.ScratchElements<T, TVector, TSimd>(0));
-
-        nint packedGroupSize = PackWeights<T, TVector, TSimd>(g, w, packedWeights);
+        nint packedGroupSize = PackedGroupSize<T, TVector, TSimd>(g);
         for (int first = imageStart; first < imageEnd; first += rows.Images)
         {
             // A short last batch has narrower rows, hence other offsets; the sums themselves do not change.
@@ -135,26 +131,31 @@ internal static unsafe class ConvForward
         }
     }
 
-    /// <summary>Packs every group's filters as the A operand; returns the packed size of one group.</summary>
+    /// <summary>Packs every group's filters as the A operand (<see cref="FilterElements{T, TVector, TSimd}"/> elements).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static nint PackWeights<T, TVector, TSimd>(in ConvGeometry g, T* w, T* packedWeights)
+    public static void PackFilter<T, TVector, TSimd>(in ConvGeometry g, T* w, T* packedWeights)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
     {
         int patch = g.PatchSize, outPerGroup = g.OutChannelsPerGroup, tileRows = TSimd.TileRows;
-        nint packedGroupSize = (nint)GemmDriver.RoundUp(outPerGroup, tileRows) * patch;
+        nint packedGroupSize = PackedGroupSize<T, TVector, TSimd>(g);
         for (int group = 0; group < g.Groups; group++)
         {
             GemmPacking.PackA(false, outPerGroup, patch, w + (nint)group * outPerGroup * patch, patch, tileRows, packedWeights + group * packedGroupSize);
         }
-
-        return packedGroupSize;
     }
 
-    private static long PackedWeightsElements<T, TVector, TSimd>(in ConvGeometry g)
+    /// <summary>Elements of the packed filters.</summary>
+    public static long FilterElements<T, TVector, TSimd>(in ConvGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : struct, ISimd<T, TVector>
-        => (long)g.Groups * GemmDriver.RoundUp(g.OutChannelsPerGroup, TSimd.TileRows) * g.PatchSize;
+        => (long)g.Groups * PackedGroupSize<T, TVector, TSimd>(g);
+
+    private static nint PackedGroupSize<T, TVector, TSimd>(in ConvGeometry g)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+        => (nint)GemmDriver.RoundUp(g.OutChannelsPerGroup, TSimd.TileRows) * g.PatchSize;
 }

@@ -42,6 +42,8 @@ internal unsafe interface ISimd<T, TVector>
 
     static abstract TVector Add(TVector left, TVector right);
 
+    static abstract TVector Subtract(TVector left, TVector right);
+
     /// <summary>The even-indexed elements of the concatenation <c>low, high</c> (a stride-2 gather of 2 * Lanes elements).</summary>
     static abstract TVector EvenLanes(TVector low, TVector high);
 
@@ -50,6 +52,12 @@ internal unsafe interface ISimd<T, TVector>
 
     /// <summary>The upper half of <paramref name="value"/> spread to even positions, zeros at odd ones.</summary>
     static abstract TVector SpreadUpperHalf(TVector value);
+
+    /// <summary>The first <c>Lanes</c> elements of <c>even[0], odd[0], even[1], odd[1], ...</c> (a stride-2 merge).</summary>
+    static abstract TVector InterleaveLower(TVector even, TVector odd);
+
+    /// <summary>The next <c>Lanes</c> elements of the merge of <see cref="InterleaveLower"/>.</summary>
+    static abstract TVector InterleaveUpper(TVector even, TVector odd);
 
     /// <summary>Sum of the lanes in a fixed order (so results are reproducible).</summary>
     static abstract T Sum(TVector value);

@@ -69,6 +69,9 @@ internal readonly unsafe struct Simd256<T> : ISimd<T, Vector256<T>>
     public static Vector256<T> Add(Vector256<T> left, Vector256<T> right) => left + right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Subtract(Vector256<T> left, Vector256<T> right) => left - right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> EvenLanes(Vector256<T> low, Vector256<T> high)
     {
         if (typeof(T) == typeof(float)) return Vector256.Narrow(low.AsInt64(), high.AsInt64()).As<int, T>();
@@ -89,6 +92,23 @@ internal readonly unsafe struct Simd256<T> : ISimd<T, Vector256<T>>
     {
         if (typeof(T) == typeof(float)) return Vector256.WidenUpper(value.AsUInt32()).As<ulong, T>();
         return Avx.Blend(Avx2.Permute4x64(value.AsDouble(), 0b11_11_10_10), Vector256<double>.Zero, 0b1010).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> InterleaveLower(Vector256<T> even, Vector256<T> odd)
+    {
+        // unpacklo/unpackhi merge within each 128-bit half; the low halves of both, side by side, are the first Lanes.
+        if (typeof(T) == typeof(float))
+            return Avx.Permute2x128(Avx.UnpackLow(even.AsSingle(), odd.AsSingle()), Avx.UnpackHigh(even.AsSingle(), odd.AsSingle()), 0x20).As<float, T>();
+        return Avx.Permute2x128(Avx.UnpackLow(even.AsDouble(), odd.AsDouble()), Avx.UnpackHigh(even.AsDouble(), odd.AsDouble()), 0x20).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> InterleaveUpper(Vector256<T> even, Vector256<T> odd)
+    {
+        if (typeof(T) == typeof(float))
+            return Avx.Permute2x128(Avx.UnpackLow(even.AsSingle(), odd.AsSingle()), Avx.UnpackHigh(even.AsSingle(), odd.AsSingle()), 0x31).As<float, T>();
+        return Avx.Permute2x128(Avx.UnpackLow(even.AsDouble(), odd.AsDouble()), Avx.UnpackHigh(even.AsDouble(), odd.AsDouble()), 0x31).As<double, T>();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -68,10 +68,14 @@ internal readonly unsafe struct Simd512<T> : ISimd<T, Vector512<T>>
     public static Vector512<T> Add(Vector512<T> left, Vector512<T> right) => left + right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Subtract(Vector512<T> left, Vector512<T> right) => left - right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> EvenLanes(Vector512<T> low, Vector512<T> high)
     {
-        // For floats, each even element is the low half of a 64-bit lane, which narrowing keeps.
-        if (typeof(T) == typeof(float)) return Vector512.Narrow(low.AsInt64(), high.AsInt64()).As<int, T>();
+        // One two-source permute (vpermt2ps); narrowing the 64-bit lanes takes three shuffles.
+        if (typeof(T) == typeof(float))
+            return Avx512F.PermuteVar16x32x2(low.AsSingle(), Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), high.AsSingle()).As<float, T>();
         return Avx512F.PermuteVar8x64x2(low.AsDouble(), Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14), high.AsDouble()).As<double, T>();
     }
 
@@ -88,6 +92,22 @@ internal readonly unsafe struct Simd512<T> : ISimd<T, Vector512<T>>
     {
         if (typeof(T) == typeof(float)) return Vector512.WidenUpper(value.AsUInt32()).As<ulong, T>();
         return Avx512F.PermuteVar8x64x2(value.AsDouble(), Vector512.Create(4L, 8, 5, 8, 6, 8, 7, 8), Vector512<double>.Zero).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> InterleaveLower(Vector512<T> even, Vector512<T> odd)
+    {
+        if (typeof(T) == typeof(float))
+            return Avx512F.PermuteVar16x32x2(even.AsSingle(), Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), odd.AsSingle()).As<float, T>();
+        return Avx512F.PermuteVar8x64x2(even.AsDouble(), Vector512.Create(0L, 8, 1, 9, 2, 10, 3, 11), odd.AsDouble()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> InterleaveUpper(Vector512<T> even, Vector512<T> odd)
+    {
+        if (typeof(T) == typeof(float))
+            return Avx512F.PermuteVar16x32x2(even.AsSingle(), Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31), odd.AsSingle()).As<float, T>();
+        return Avx512F.PermuteVar8x64x2(even.AsDouble(), Vector512.Create(4L, 12, 5, 13, 6, 14, 7, 15), odd.AsDouble()).As<double, T>();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

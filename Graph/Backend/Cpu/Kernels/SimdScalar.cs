@@ -37,6 +37,9 @@ internal readonly unsafe struct SimdScalar<T> : ISimd<T, T>
     public static T Add(T left, T right) => left + right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Subtract(T left, T right) => left - right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T EvenLanes(T low, T high) => low;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -44,6 +47,12 @@ internal readonly unsafe struct SimdScalar<T> : ISimd<T, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T SpreadUpperHalf(T value) => T.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T InterleaveLower(T even, T odd) => even;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T InterleaveUpper(T even, T odd) => odd;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(T value) => value;

@@ -10,10 +10,19 @@ namespace StaticGraph.Backend.Cpu;
 internal static class Conv2dKernelGeometry
 {
     /// <summary>
-    /// Images per task. Fixed, not derived from the thread count, so that the filter gradient's
-    /// per-chunk partial sums, and therefore its bits, are the same for any number of threads.
+    /// Fewest images per task. Chunks are fixed by the geometry, never derived from the thread count, so that the
+    /// filter gradient's per-chunk partial sums, and therefore its bits, are the same for any number of threads.
     /// </summary>
     public const int ImagesPerChunk = 4;
+
+    /// <summary>
+    /// Fewest output pixels per task: small planes (7x7) take more images per chunk, so that the per-chunk work
+    /// (padding, compaction, the product's edge tiles) is spread over more of them; a 28x28 or 14x14 plane keeps 4.
+    /// </summary>
+    private const int PixelsPerChunk = 784;
+
+    /// <summary>Images per task for the convolution <paramref name="g"/>: at least <see cref="ImagesPerChunk"/> and <see cref="PixelsPerChunk"/> output pixels.</summary>
+    public static int ImagesPerChunkOf(in ConvGeometry g) => Math.Max(ImagesPerChunk, (PixelsPerChunk + g.OutPlaneSize - 1) / g.OutPlaneSize);
 
     /// <summary>The geometry of convolving an input of shape <paramref name="x"/> with a filter of shape <paramref name="w"/>.</summary>
     public static ConvGeometry Of(Shape x, Shape w, Conv2dWindow window, int groups)
