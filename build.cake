@@ -172,7 +172,7 @@ Task("Bench").IsDependentOn("Build").Does(() =>
         if (DirectoryExists(dir)) DeleteDirectory(dir, new DeleteDirectorySettings { Recursive = true, Force = true });
         if (exit != 0 || !epochs.ContainsKey(2) || !epochs.ContainsKey(6)) throw new Exception($"the six-epoch training run failed (exit code {exit}) or printed no rss for epochs 2 and 6");
         var growth = (epochs[6] - epochs[2]) / epochs[2] * 100;
-        rss = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"rp20_cpu_train rss_mib epoch2={epochs[2]:F0} epoch6={epochs[6]:F0} growth={growth:F1}%");
+        rss = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"rp20_cpu_train rss_mib epoch2={epochs[2]:F0} epoch6={epochs[6]:F0} growth={growth:F2}%");
         if (Math.Abs(growth) > 2) rss += " (more than 2%)";
     }
     // The issues' order: the speeds on 2 threads, the memory, the speed on 1 thread, data parallelism (OrderBy is stable), the growth.
