@@ -32,6 +32,14 @@ internal sealed class ElementwiseLayout
             dims.Add(1);
             foreach (var st in strides) st.Add(0);
         }
+        // Operands of the same shape merge into one row of the whole tensor, which would be one task on one thread:
+        // such a row is cut into rows of a length that divides it, close to a task's worth, so tasks spread over threads.
+        if (dims[^1] > ElementsPerTask && RowLengthDividing(dims[^1]) is var length and > 0)
+        {
+            dims[^1] /= length;
+            dims.Add(length);
+            foreach (var st in strides) st.Insert(st.Count - 1, st[^1] * length);
+        }
         Dims = [.. dims];
         Strides = strides.Select(s => s.ToArray()).ToArray();
         Inner = Dims[^1];
@@ -64,6 +72,17 @@ internal sealed class ElementwiseLayout
             row /= Dims[d];
         }
         return offset;
+    }
+
+    /// <summary>
+    /// The longest row length of at most <see cref="ElementsPerTask"/> (and at least an eighth of it, so the inner loops
+    /// stay long) that divides <paramref name="length"/>; 0 when there is none.
+    /// </summary>
+    private static int RowLengthDividing(int length)
+    {
+        for (var candidate = ElementsPerTask; candidate >= ElementsPerTask / 8; candidate--)
+            if (length % candidate == 0) return candidate;
+        return 0;
     }
 
     private static List<long> BroadcastStrides(Shape operand, Shape output)
