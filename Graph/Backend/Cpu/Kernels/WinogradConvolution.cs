@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace StaticGraph.Backend.Cpu.Kernels;
 
@@ -62,7 +63,7 @@ internal static unsafe class WinogradConvolution
         if (imageEnd <= imageStart) return;
         var tiles = WinogradTiles.Of<T>(g, TSimd.Lanes);
         int lanes = TSimd.Lanes, points = WinogradTiles.Points, tileRows = TSimd.TileRows;
-        int inChannels = g.InChannels, outChannels = g.OutChannels, outH = g.OutHeight, outW = g.OutWidth;
+        int inChannels = g.InChannels, outChannels = g.OutChannels;
         var arena = new ScratchArena<T>(scratch);
         nint packedSize = PackedPointSize<T, TVector, TSimd>(g);
         T* packed = prepared;
@@ -77,30 +78,20 @@ internal static unsafe class WinogradConvolution
         // The borders stay zero: each plane copy below writes only the interior.
         VectorLoops.Fill<T, TVector, TSimd>(padded, (nint)tiles.PaddedRows * tiles.RowLength + lanes, T.Zero);
         int perImage = tiles.TilesPerImage, panelWidth = GemmMacroKernel.PanelWidth<T, TVector, TSimd>();
+        // The transforms take a vector of tiles of one tile row: on planes of at most 8 tiles across, 8-lane vectors
+        // waste half as many lanes as 16-lane ones (7 tiles of 14x14 planes: 7 of 8 lanes used instead of 7 of 16).
+        // Lane for lane the arithmetic is the same, so are the bits.
+        bool narrow = lanes > 8 && tiles.TilesW <= 8 && Simd256<T>.IsUsable;
         nint inPoint = (nint)inChannels * stride, outPoint = (nint)outChannels * stride;
         for (int first = imageStart; first < imageEnd; first += tiles.BlockImages)
         {
             int images = Math.Min(tiles.BlockImages, imageEnd - first);
             for (int i = 0; i < images; i++)
             {
-                for (int c = 0; c < inChannels; c++)
-                {
-                    T* plane = x + ((long)(first + i) * inChannels + c) * g.InPlaneSize;
-                    for (int h = 0; h < g.Height; h++)
-                    {
-                        VectorLoops.Copy<T, TVector, TSimd>(plane + (nint)h * g.Width, padded + (nint)(h + tiles.Pad) * tiles.RowLength + tiles.Pad, g.Width);
-                    }
-
-                    // Tile vectors in increasing order: a whole-vector store past a tile row's end is overwritten later.
-                    T* column = transformed + (nint)c * stride + (nint)i * perImage;
-                    for (int a = 0; a < tiles.TilesH; a++)
-                    {
-                        for (int b = 0; b < tiles.TilesW; b += lanes)
-                        {
-                            WinogradTransforms.Input<T, TVector, TSimd>(padded + (nint)2 * a * tiles.RowLength, tiles.RowLength, b, column + (nint)a * tiles.TilesW + b, inPoint);
-                        }
-                    }
-                }
+                T* image = x + (long)(first + i) * inChannels * g.InPlaneSize;
+                T* imageColumns = transformed + (nint)i * perImage;
+                if (narrow) TransformImage<T, Vector256<T>, Simd256<T>>(g, tiles, image, padded, imageColumns, inPoint);
+                else TransformImage<T, TVector, TSimd>(g, tiles, image, padded, imageColumns, inPoint);
             }
 
             int columns = tiles.TilesOf(images);
@@ -113,18 +104,62 @@ internal static unsafe class WinogradConvolution
 
             for (int i = 0; i < images; i++)
             {
-                for (int k = 0; k < outChannels; k++)
+                T* image = y + (long)(first + i) * outChannels * g.OutPlaneSize;
+                T* imageProducts = products + (nint)i * perImage;
+                if (narrow) UntransformImage<T, Vector256<T>, Simd256<T>>(g, tiles, imageProducts, image, outPoint);
+                else UntransformImage<T, TVector, TSimd>(g, tiles, imageProducts, image, outPoint);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>B^T d B</c> of every tile of one image's channels: each plane copied into the zero-bordered
+    /// <paramref name="padded"/>, then its tiles transformed a vector at a time into the image's columns of every point.
+    /// The filter gradient transforms its input the same way.
+    /// </summary>
+    internal static void TransformImage<T, TVector, TSimd>(in ConvGeometry g, in WinogradTiles tiles, T* image, T* padded, T* columns, nint inPoint)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+    {
+        nint stride = tiles.BlockStride;
+        for (int c = 0; c < g.InChannels; c++)
+        {
+            T* plane = image + (long)c * g.InPlaneSize;
+            for (int h = 0; h < g.Height; h++)
+            {
+                VectorLoops.Copy<T, TVector, TSimd>(plane + (nint)h * g.Width, padded + (nint)(h + tiles.Pad) * tiles.RowLength + tiles.Pad, g.Width);
+            }
+
+            // Tile vectors in increasing order: a whole-vector store past a tile row's end is overwritten later.
+            T* column = columns + (nint)c * stride;
+            for (int a = 0; a < tiles.TilesH; a++)
+            {
+                for (int b = 0; b < tiles.TilesW; b += TSimd.Lanes)
                 {
-                    T* m = products + (nint)k * stride + (nint)i * perImage;
-                    T* plane = y + ((long)(first + i) * outChannels + k) * g.OutPlaneSize;
-                    for (int a = 0; a < tiles.TilesH; a++)
-                    {
-                        for (int b = 0; b < tiles.TilesW; b += lanes)
-                        {
-                            WinogradTransforms.Output<T, TVector, TSimd>(
-                                m + (nint)a * tiles.TilesW + b, outPoint, plane + (nint)2 * a * outW + 2 * b, outW, Math.Min(2 * lanes, outW - 2 * b), 2 * a + 1 < outH);
-                        }
-                    }
+                    WinogradTransforms.Input<T, TVector, TSimd>(padded + (nint)2 * a * tiles.RowLength, tiles.RowLength, b, column + (nint)a * tiles.TilesW + b, inPoint);
+                }
+            }
+        }
+    }
+
+    /// <summary><c>A^T m A</c> of every tile of one image's output channels, from the image's columns of the products.</summary>
+    private static void UntransformImage<T, TVector, TSimd>(in ConvGeometry g, in WinogradTiles tiles, T* products, T* image, nint outPoint)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+    {
+        int lanes = TSimd.Lanes, outH = g.OutHeight, outW = g.OutWidth;
+        for (int k = 0; k < g.OutChannels; k++)
+        {
+            T* m = products + (nint)k * tiles.BlockStride;
+            T* plane = image + (long)k * g.OutPlaneSize;
+            for (int a = 0; a < tiles.TilesH; a++)
+            {
+                for (int b = 0; b < tiles.TilesW; b += lanes)
+                {
+                    WinogradTransforms.Output<T, TVector, TSimd>(
+                        m + (nint)a * tiles.TilesW + b, outPoint, plane + (nint)2 * a * outW + 2 * b, outW, Math.Min(2 * lanes, outW - 2 * b), 2 * a + 1 < outH);
                 }
             }
         }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace StaticGraph.Backend.Cpu.Kernels;
 
@@ -49,7 +50,7 @@ internal static unsafe class WinogradFilterGradient
     {
         var tiles = WinogradTiles.Of<T>(g, TSimd.Lanes);
         int lanes = TSimd.Lanes, points = WinogradTiles.Points;
-        int inChannels = g.InChannels, outChannels = g.OutChannels, outH = g.OutHeight, outW = g.OutWidth;
+        int inChannels = g.InChannels, outChannels = g.OutChannels;
         var arena = new ScratchArena<T>(scratch);
         nint paddedElements = (nint)tiles.PaddedRows * tiles.RowLength + lanes;
         T* padded = arena.Take(paddedElements);
@@ -72,46 +73,25 @@ internal static unsafe class WinogradFilterGradient
         VectorLoops.Fill<T, TVector, TSimd>(padded, paddedElements, T.Zero);
         VectorLoops.Fill<T, TVector, TSimd>(paddedGradient, paddedElements, T.Zero);
         int perImage = tiles.TilesPerImage;
+        // As in the convolution: 8-lane transforms on planes of at most 8 tiles across (the same bits, fewer idle lanes).
+        bool narrow = lanes > 8 && tiles.TilesW <= 8 && Simd256<T>.IsUsable;
         nint inPoint = (nint)inChannels * stride, outPoint = (nint)outChannels * stride;
         for (int first = imageStart; first < imageEnd; first += tiles.BlockImages)
         {
             int images = Math.Min(tiles.BlockImages, imageEnd - first);
             for (int i = 0; i < images; i++)
             {
-                for (int c = 0; c < inChannels; c++)
+                T* image = x + (long)(first + i) * inChannels * g.InPlaneSize, gradient = dy + (long)(first + i) * outChannels * g.OutPlaneSize;
+                T* inColumns = transformed + (nint)i * perImage, outColumns = gradients + (nint)i * perImage;
+                if (narrow)
                 {
-                    T* plane = x + ((long)(first + i) * inChannels + c) * g.InPlaneSize;
-                    for (int h = 0; h < g.Height; h++)
-                    {
-                        VectorLoops.Copy<T, TVector, TSimd>(plane + (nint)h * g.Width, padded + (nint)(h + tiles.Pad) * tiles.RowLength + tiles.Pad, g.Width);
-                    }
-
-                    T* column = transformed + (nint)c * stride + (nint)i * perImage;
-                    for (int a = 0; a < tiles.TilesH; a++)
-                    {
-                        for (int b = 0; b < tiles.TilesW; b += lanes)
-                        {
-                            WinogradTransforms.Input<T, TVector, TSimd>(padded + (nint)2 * a * tiles.RowLength, tiles.RowLength, b, column + (nint)a * tiles.TilesW + b, inPoint);
-                        }
-                    }
+                    WinogradConvolution.TransformImage<T, Vector256<T>, Simd256<T>>(g, tiles, image, padded, inColumns, inPoint);
+                    TransformGradientImage<T, Vector256<T>, Simd256<T>>(g, tiles, gradient, paddedGradient, outColumns, outPoint);
                 }
-
-                for (int k = 0; k < outChannels; k++)
+                else
                 {
-                    T* plane = dy + ((long)(first + i) * outChannels + k) * g.OutPlaneSize;
-                    for (int h = 0; h < outH; h++)
-                    {
-                        VectorLoops.Copy<T, TVector, TSimd>(plane + (nint)h * outW, paddedGradient + (nint)h * tiles.RowLength, outW);
-                    }
-
-                    T* column = gradients + (nint)k * stride + (nint)i * perImage;
-                    for (int a = 0; a < tiles.TilesH; a++)
-                    {
-                        for (int b = 0; b < tiles.TilesW; b += lanes)
-                        {
-                            WinogradTransforms.Gradient<T, TVector, TSimd>(paddedGradient + (nint)2 * a * tiles.RowLength, tiles.RowLength, b, column + (nint)a * tiles.TilesW + b, outPoint);
-                        }
-                    }
+                    WinogradConvolution.TransformImage<T, TVector, TSimd>(g, tiles, image, padded, inColumns, inPoint);
+                    TransformGradientImage<T, TVector, TSimd>(g, tiles, gradient, paddedGradient, outColumns, outPoint);
                 }
             }
 
@@ -134,6 +114,35 @@ internal static unsafe class WinogradFilterGradient
             }
         }
 
+    }
+
+    /// <summary>
+    /// <c>A e A^T</c> of every 2x2 tile of one image's output gradient: each plane copied into
+    /// <paramref name="paddedGradient"/> (zero past the output), then its tiles transformed a vector at a time.
+    /// </summary>
+    private static void TransformGradientImage<T, TVector, TSimd>(in ConvGeometry g, in WinogradTiles tiles, T* gradient, T* paddedGradient, T* columns, nint outPoint)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : struct, ISimd<T, TVector>
+    {
+        int outH = g.OutHeight, outW = g.OutWidth;
+        for (int k = 0; k < g.OutChannels; k++)
+        {
+            T* plane = gradient + (long)k * g.OutPlaneSize;
+            for (int h = 0; h < outH; h++)
+            {
+                VectorLoops.Copy<T, TVector, TSimd>(plane + (nint)h * outW, paddedGradient + (nint)h * tiles.RowLength, outW);
+            }
+
+            T* column = columns + (nint)k * tiles.BlockStride;
+            for (int a = 0; a < tiles.TilesH; a++)
+            {
+                for (int b = 0; b < tiles.TilesW; b += TSimd.Lanes)
+                {
+                    WinogradTransforms.Gradient<T, TVector, TSimd>(paddedGradient + (nint)2 * a * tiles.RowLength, tiles.RowLength, b, column + (nint)a * tiles.TilesW + b, outPoint);
+                }
+            }
+        }
     }
 
     /// <summary>The filter gradient of channel pairs <c>[first, end)</c> (pair = out * in channels + in) from a sum of partials.</summary>
