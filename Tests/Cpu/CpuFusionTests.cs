@@ -1,9 +1,7 @@
 using StaticGraph.Backend;
 using StaticGraph.Backend.Cpu;
-using StaticGraph.Models;
 using StaticGraph.Ops;
 using StaticGraph.Passes;
-using StaticGraph.Regularizers;
 using Xunit;
 
 namespace StaticGraph.Tests.Cpu;
@@ -26,7 +24,7 @@ public class CpuFusionTests
     [MemberData(nameof(Models))]
     public void Fused_training_steps_are_bitwise_the_unfused_ones_on_any_thread_count(string model, string variant, int channels, int size)
     {
-        var (program, loss, _) = TrainingProgram(model, variant, channels, size, batch: 6);
+        var (program, loss, _) = ZooTrainingPrograms.Build(model, variant, channels, size, batch: 6);
         var unfused = Steps(program, loss, fuse: false, threads: 1);
         foreach (var threads in new[] { 1, 2, 3 })
         {
@@ -39,7 +37,7 @@ public class CpuFusionTests
     [Fact]
     public void An_inference_program_fuses_too_and_gives_the_same_logits()
     {
-        var (program, loss, logits) = TrainingProgram("resnet-preact-20", "", 1, 28, batch: 4);
+        var (program, loss, logits) = ZooTrainingPrograms.Build("resnet-preact-20", "", 1, 28, batch: 4);
         var inference = GraphProgram.Inference(logits);
         byte[] Logits(bool fuse)
         {
@@ -58,7 +56,7 @@ public class CpuFusionTests
     [Fact]
     public void Every_relu_of_a_batch_norm_in_resnet_preact_20_is_fused_and_the_arena_halves()
     {
-        var (program, _, _) = TrainingProgram("resnet-preact-20", "", 1, 28, batch: 8);
+        var (program, _, _) = ZooTrainingPrograms.Build("resnet-preact-20", "", 1, 28, batch: 8);
         var plan = CpuFusionPlan.Build(program);
         var relus = program.Nodes.Where(n => n.Op is UnaryOp { Function: UnaryFunction.Relu }).ToList();
         Assert.Equal(19, relus.Count);
@@ -78,7 +76,7 @@ public class CpuFusionTests
     [Fact]
     public void Every_stored_value_is_live_wherever_a_fused_kernel_reads_it()
     {
-        var (program, _, _) = TrainingProgram("shake-shake-26-2x32d", "shake-image", 3, 32, batch: 2);
+        var (program, _, _) = ZooTrainingPrograms.Build("shake-shake-26-2x32d", "shake-image", 3, 32, batch: 2);
         var plan = CpuFusionPlan.Build(program);
         var memory = MemoryPlan.Build(program, plan);
         var index = program.Nodes.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i);
@@ -149,18 +147,6 @@ public class CpuFusionTests
         run.Run();
         var e = Assert.Throws<InvalidOperationException>(() => run.Read<float>(bn));
         Assert.Contains("is not stored", e.Message);
-    }
-
-    private static (GraphProgram Program, Node Loss, Node Logits) TrainingProgram(string model, string variant, int channels, int size, int batch)
-    {
-        var settings = variant == "shake-image"
-            ? RegularizerSettings.None.With(ShakeShakeDefinition.Key, null, ("forward", "shake"), ("backward", "shake"), ("image", true))
-            : RegularizerSettings.None;
-        var b = new GraphBuilder(DType.F32);
-        var images = b.Input("image", DType.F32, batch, channels, size, size);
-        var labels = b.Input("label", DType.I32, batch);
-        var (loss, logits) = new CrossEntropyObjective([]).Build(b, x => ModelZoo.Get(model, settings)(b, x, 10), images, labels, 10);
-        return (Autodiff.Train(loss, new Sgd(0.9, 5e-4, true), Schedule.Constant(0.1), logits), loss, logits);
     }
 
     private static void Feed(IExecutable run, int batch, int channels, int size, bool labels = true)

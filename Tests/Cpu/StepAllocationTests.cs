@@ -1,8 +1,5 @@
 using StaticGraph.Backend;
 using StaticGraph.Backend.Cpu;
-using StaticGraph.Models;
-using StaticGraph.Ops;
-using StaticGraph.Regularizers;
 using Xunit;
 
 namespace StaticGraph.Tests.Cpu;
@@ -19,14 +16,7 @@ public class StepAllocationTests
     public void Fifty_training_steps_allocate_nothing_on_any_thread(string model, string variant, int channels, int size)
     {
         const int batch = 4;
-        var settings = variant == "shake-image"
-            ? RegularizerSettings.None.With(ShakeShakeDefinition.Key, null, ("forward", "shake"), ("backward", "shake"), ("image", true))
-            : RegularizerSettings.None;
-        var b = new GraphBuilder(DType.F32);
-        var images = b.Input("image", DType.F32, batch, channels, size, size);
-        var labels = b.Input("label", DType.I32, batch);
-        var (loss, logits) = new CrossEntropyObjective([]).Build(b, x => ModelZoo.Get(model, settings)(b, x, 10), images, labels, 10);
-        var program = Autodiff.Train(loss, new Sgd(0.9, 5e-4, true), Schedule.Constant(0.1), logits);
+        var (program, loss, _) = ZooTrainingPrograms.Build(model, variant, channels, size, batch);
         using var run = CpuBackend.Instance.CompileCpu(program, new CompileOptions(Seed: 2, Threads: 2));
         var random = new System.Random(4);
         run.SetInput<float>("image", Enumerable.Range(0, batch * channels * size * size).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray());
