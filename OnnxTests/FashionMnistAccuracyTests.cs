@@ -16,14 +16,6 @@ namespace StaticGraph.OnnxTests;
 /// </summary>
 public class FashionMnistAccuracyTests(ITestOutputHelper output)
 {
-    private sealed class Silent : ITrainingProgress
-    {
-        public void EpochStarted(int epoch, int steps) { }
-        public void StepDone(int stepInEpoch, double loss, double imagesPerSecond) { }
-        public void Evaluating() { }
-        public void EpochDone(EpochMetrics metrics) { }
-    }
-
     [Fact]
     public void Onnx_runtime_accuracy_equals_eval()
     {
@@ -32,7 +24,7 @@ public class FashionMnistAccuracyTests(ITestOutputHelper output)
         var dir = Path.Combine(Path.GetTempPath(), "sg-onnx-accuracy-" + Guid.NewGuid().ToString("N"));
         try
         {
-            new Trainer(new TrainOptions { TrainLimit = 4096, TestLimit = 256, Epochs = 1, Threads = 2, Device = "cpu", OutDir = dir }, new Silent())
+            new Trainer(new TrainOptions { TrainLimit = 4096, TestLimit = 256, Epochs = 1, Threads = 2, Device = "cpu", OutDir = dir }, TrainingProgress.None)
                 .Run(stop: TestContext.Current.CancellationToken);
             var checkpoint = Path.Combine(dir, Trainer.CheckpointName);
 

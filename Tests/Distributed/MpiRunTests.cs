@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using StaticGraph.Checkpoints;
 using StaticGraph.Distributed;
+using StaticGraph.Tests.Train;
 using StaticGraph.Train.Commands;
 using StaticGraph.Train.Training;
 using Xunit;
@@ -109,22 +110,8 @@ public partial class MpiRunTests
         return (exit, launch.Output);
     }
 
-    private static string[] MetricsWithoutSeconds(string dir) =>
-        File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Select(l => l[..l.LastIndexOf(',')]).ToArray();
-
-    private static void AssertSameRun(string expected, string actual)
-    {
-        Assert.Equal(MetricsWithoutSeconds(expected), MetricsWithoutSeconds(actual));
-        var a = CheckpointFile.Read(Path.Combine(expected, Trainer.CheckpointName));
-        var b = CheckpointFile.Read(Path.Combine(actual, Trainer.CheckpointName));
-        Assert.Equal(a.Step, b.Step);
-        Assert.Equal("2", b.Metadata["world_size"]);
-        foreach (var (va, vb) in a.Variables.Zip(b.Variables))
-        {
-            Assert.Equal(va.Name, vb.Name);
-            Assert.True(va.Bytes.AsSpan().SequenceEqual(vb.Bytes), $"variable {va.Name} differs");
-        }
-    }
+    private static void AssertSameRun(string expected, string actual) =>
+        Assert.Equal("2", RunComparison.AssertSameRun(expected, actual).Metadata["world_size"]);
 
     [Fact]
     public void Two_ranks_train_bitwise_alike_twice_and_as_two_ranks_in_one_process()

@@ -16,23 +16,6 @@ public class BenchCommandTests
     private static BenchSettings Small(int batch = 8, int steps = 1) =>
         new(Threads: 2, BatchSize: batch, Steps: steps, Rounds: 1, PeerScript: PyTorchPeer.FindScript());
 
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try
-        {
-            return (EntryPoint.Main(args), stdout.ToString(), stderr.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
-    }
-
     private static void RequireTorch()
     {
         try
@@ -66,7 +49,7 @@ public class BenchCommandTests
         var e = Assert.Throws<ArgumentException>(() => BenchWorkloads.Parse("rp20,resnet50"));
         Assert.Equal("unknown workload 'resnet50'; valid workloads: rp20, rp20c3, ss26_2x32d, ss26_2x96d", e.Message);
 
-        var (exit, output, error) = Run("bench", "--workload", "rp20,resnet50");
+        var (exit, output, error) = Cli.Run("bench", "--workload", "rp20,resnet50");
         Assert.Equal(2, exit);
         Assert.Equal("", output);
         Assert.Equal("error: " + e.Message, error.TrimEnd('\n', '\r'));
@@ -153,7 +136,7 @@ public class BenchCommandTests
     public void The_data_parallel_gpu_line_says_skipped_and_why_without_two_gpus()
     {
         if (StaticGraph.Cuda.Backend.CudaBackend.DeviceCount() >= 2) Assert.Skip("this machine has two GPUs: the line is measured, not skipped");
-        var (exit, stdout, _) = Run("bench", "--workload", "rp20c3", "--device", "cuda", "--data-parallel", "2", "--steps", "1", "--rounds", "1");
+        var (exit, stdout, _) = Cli.Run("bench", "--workload", "rp20c3", "--device", "cuda", "--data-parallel", "2", "--steps", "1", "--rounds", "1");
         Assert.Equal(0, exit);
         var line = stdout.Split('\n', StringSplitOptions.TrimEntries).Single(l => l.StartsWith("rp20c3_cuda_dp", StringComparison.Ordinal));
         Assert.StartsWith("rp20c3_cuda_dp img/s skipped (", line);

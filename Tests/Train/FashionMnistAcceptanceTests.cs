@@ -10,14 +10,6 @@ namespace StaticGraph.Tests.Train;
 /// </summary>
 public class FashionMnistAcceptanceTests
 {
-    private sealed class Silent : ITrainingProgress
-    {
-        public void EpochStarted(int epoch, int steps) { }
-        public void StepDone(int stepInEpoch, double loss, double imagesPerSecond) { }
-        public void Evaluating() { }
-        public void EpochDone(EpochMetrics metrics) { }
-    }
-
     [Fact]
     public void One_epoch_of_resnet_preact_20_reaches_85_percent()
     {
@@ -30,7 +22,7 @@ public class FashionMnistAcceptanceTests
             Threads = 2,
             OutDir = Path.Combine(Path.GetTempPath(), "sg-accept-" + Guid.NewGuid().ToString("N")),
         };
-        var history = new Trainer(options, new Silent()).Run(stop: TestContext.Current.CancellationToken).History;
+        var history = new Trainer(options, TrainingProgress.None).Run(stop: TestContext.Current.CancellationToken).History;
         Assert.True(history[^1].TestAcc >= 0.85, $"test accuracy {history[^1].TestAcc:P2} is below 85%");
         Directory.Delete(options.OutDir, recursive: true);
     }

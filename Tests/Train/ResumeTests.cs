@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using StaticGraph.Checkpoints;
 using StaticGraph.Train.Training;
 using Xunit;
 
@@ -36,23 +35,6 @@ public partial class ResumeTests
 
     private static string NewDir() => Path.Combine(Path.GetTempPath(), "sg-resume-" + Guid.NewGuid().ToString("N"));
 
-    private static string[] MetricsWithoutSeconds(string dir) =>
-        File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Select(l => l[..l.LastIndexOf(',')]).ToArray();
-
-    private static void AssertSameRun(string expected, string actual)
-    {
-        Assert.Equal(MetricsWithoutSeconds(expected), MetricsWithoutSeconds(actual));
-        var a = CheckpointFile.Read(Path.Combine(expected, Trainer.CheckpointName));
-        var b = CheckpointFile.Read(Path.Combine(actual, Trainer.CheckpointName));
-        Assert.Equal(a.Step, b.Step);
-        Assert.Equal(a.Variables.Count, b.Variables.Count);
-        foreach (var (va, vb) in a.Variables.Zip(b.Variables))
-        {
-            Assert.Equal(va.Name, vb.Name);
-            Assert.True(va.Bytes.AsSpan().SequenceEqual(vb.Bytes), $"variable {va.Name} differs after resuming");
-        }
-    }
-
     [Theory]
     [InlineData(1)]
     [InlineData(4)]
@@ -67,7 +49,7 @@ public partial class ResumeTests
         Assert.True(first.Stopped);
         var second = new Trainer(Small(interrupted), new StopAfter(int.MaxValue, new CancellationTokenSource())).Run(resume: true, TestContext.Current.CancellationToken);
         Assert.False(second.Stopped);
-        AssertSameRun(whole, interrupted);
+        RunComparison.AssertSameRun(whole, interrupted);
     }
 
     [Fact]
@@ -81,7 +63,7 @@ public partial class ResumeTests
         var exit = RunCli(cli, [.. common, "--out", interrupted], interruptWhen: "epoch 2 step");
         Assert.Equal(130, exit);
         Assert.Equal(0, RunCli(cli, ["train", "--resume", interrupted, "--threads", "1"], interruptWhen: null));
-        AssertSameRun(whole, interrupted);
+        RunComparison.AssertSameRun(whole, interrupted);
     }
 
     /// <summary>Runs the CLI; sends SIGINT when a line of its output contains <paramref name="interruptWhen"/>.</summary>

@@ -78,10 +78,7 @@ internal static unsafe class WinogradConvolution
         // The borders stay zero: each plane copy below writes only the interior.
         VectorLoops.Fill<T, TVector, TSimd>(padded, (nint)tiles.PaddedRows * tiles.RowLength + lanes, T.Zero);
         int perImage = tiles.TilesPerImage, panelWidth = GemmMacroKernel.PanelWidth<T, TVector, TSimd>();
-        // The transforms take a vector of tiles of one tile row: on planes of at most 8 tiles across, 8-lane vectors
-        // waste half as many lanes as 16-lane ones (7 tiles of 14x14 planes: 7 of 8 lanes used instead of 7 of 16).
-        // Lane for lane the arithmetic is the same, so are the bits.
-        bool narrow = lanes > 8 && tiles.TilesW <= 8 && Simd256<T>.IsUsable;
+        bool narrow = tiles.NarrowTransforms<T>(lanes);
         nint inPoint = (nint)inChannels * stride, outPoint = (nint)outChannels * stride;
         for (int first = imageStart; first < imageEnd; first += tiles.BlockImages)
         {

@@ -73,8 +73,7 @@ internal static unsafe class WinogradFilterGradient
         VectorLoops.Fill<T, TVector, TSimd>(padded, paddedElements, T.Zero);
         VectorLoops.Fill<T, TVector, TSimd>(paddedGradient, paddedElements, T.Zero);
         int perImage = tiles.TilesPerImage;
-        // As in the convolution: 8-lane transforms on planes of at most 8 tiles across (the same bits, fewer idle lanes).
-        bool narrow = lanes > 8 && tiles.TilesW <= 8 && Simd256<T>.IsUsable;
+        bool narrow = tiles.NarrowTransforms<T>(lanes);
         nint inPoint = (nint)inChannels * stride, outPoint = (nint)outChannels * stride;
         for (int first = imageStart; first < imageEnd; first += tiles.BlockImages)
         {

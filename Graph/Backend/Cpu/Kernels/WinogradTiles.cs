@@ -65,6 +65,15 @@ internal readonly record struct WinogradTiles(int TilesH, int TilesW, int Pad, i
             && g.InChannels >= 8 && g.OutChannels >= 8 && Math.Min(g.OutHeight, g.OutWidth) >= minSide
             && Math.Min(g.Height, g.Width) >= minSide;
 
+    /// <summary>
+    /// Whether the transforms, which take a vector of tiles of one tile row, should run on 8-lane vectors inside a kernel
+    /// of <paramref name="lanes"/>: on planes of at most 8 tiles across they waste half as many lanes (14x14 planes: 7 of
+    /// 8 used instead of 7 of 16). Lane for lane the arithmetic is the same, so are the bits.
+    /// </summary>
+    public bool NarrowTransforms<T>(int lanes)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        => lanes > 8 && TilesW <= 8 && Simd256<T>.IsUsable;
+
     /// <summary>The tiles of <paramref name="g"/>'s output, for vectors of <paramref name="lanes"/> elements.</summary>
     public static unsafe WinogradTiles Of<T>(in ConvGeometry g, int lanes)
         where T : unmanaged
