@@ -92,8 +92,24 @@ Task("Test").IsDependentOn("Build").IsDependentOn("Format").IsDependentOn("Examp
     if (DirectoryExists(results)) DeleteDirectory(results, new DeleteDirectorySettings { Recursive = true, Force = true });
     var exit = StartProcess("dotnet", $"test --solution Graph.sln -c {configuration} --no-build --report-xunit-junit --results-directory {results}");
     Information(ConformanceLine(results));
+    // The failures again, last, with their messages: a CI log is often read from its tail only.
+    foreach (var failure in Failures(results)) Error(failure);
     if (exit != 0) throw new Exception($"tests failed (exit code {exit})");
 });
+
+// "FAILED Namespace.Class.Method(args): first lines of the message" for every failed or errored test case of the run's JUnit reports.
+IEnumerable<string> Failures(string results)
+{
+    foreach (var file in System.IO.Directory.Exists(results) ? System.IO.Directory.GetFiles(results, "*.junit.xml", System.IO.SearchOption.AllDirectories) : Array.Empty<string>())
+        foreach (var test in System.Xml.Linq.XDocument.Load(file).Descendants("testcase"))
+        {
+            var failure = test.Element("failure") ?? test.Element("error");
+            if (failure is null) continue;
+            var message = string.Join("\n", ((string)failure.Attribute("message") ?? failure.Value).Split('\n').Take(12));
+            var trace = string.Join("\n", failure.Value.Split('\n').Where(l => l.TrimStart().StartsWith("at ") && !l.TrimStart().StartsWith("at System.")).Take(6));
+            yield return $"FAILED {(string)test.Attribute("name")}: {message}\n{trace}";
+        }
+}
 
 // "conformance: N cases (cpu-f32 a, ..., gpu-f32 b skipped, ...)": the conformance kit's tests as the run reported them,
 // counted per test class named *ConformanceTests (CpuF32ConformanceTests is "cpu-f32"), with how many were skipped.
