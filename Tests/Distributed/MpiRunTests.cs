@@ -170,9 +170,12 @@ public partial class MpiRunTests
     {
         RequireMpirun();
         var (interrupted, whole) = (NewDir(), NewDir());
+        // Six epochs of 8 steps, interrupted at the first: the signal has 47 steps to land before the run ends by itself
+        // (with two epochs, 15 steps were once too few on a loaded machine for the faster CPU kernels).
+        const int epochs = 6, steps = epochs * 8;
         // The stop starts at mpirun's SIGCONT; a longer kill timeout than Open MPI's 1 s (docs/distributed.md) keeps a loaded
         // machine from killing the ranks before the checkpoint is written.
-        using (var launch = new Launch(["--mca", "odls_base_sigkill_timeout", "10", .. SelfLaunch.MpirunArguments(2, [.. Common, "--epochs", "2", "--out", interrupted])]))
+        using (var launch = new Launch(["--mca", "odls_base_sigkill_timeout", "10", .. SelfLaunch.MpirunArguments(2, [.. Common, "--epochs", $"{epochs}", "--out", interrupted])]))
         {
             Assert.True(launch.WaitForLine("epoch 1 step 1/", TimeSpan.FromMinutes(2)), $"training did not start:\n{launch.Output}");
             Assert.Equal(0, SendSignal(launch.Id, SigInt));
@@ -180,13 +183,13 @@ public partial class MpiRunTests
             Assert.Contains("stopped; checkpoint written. Continue with: mpirun -np 2 sgtrain train --resume", launch.Output);
         }
         var saved = CheckpointFile.Read(Path.Combine(interrupted, Trainer.CheckpointName));
-        Assert.InRange(saved.Step, 1, 15);
+        Assert.InRange(saved.Step, 1, steps - 1);
         var (refused, refusal) = Mpirun(4, "train", "--resume", interrupted, "--threads", "1");
         Assert.NotEqual(0, refused);
         Assert.Contains("was written by a run of 2 rank(s); resume it with as many (mpirun -np 2), not 4", refusal);
         var (exit, output) = Mpirun(2, "train", "--resume", interrupted, "--threads", "1");
         Assert.True(exit == 0, $"the resumed run exited with {exit}:\n{output}");
-        InProcessGroup.Run(2, world => new Trainer(Options(whole, 2), TrainingProgress.None, world).Run(stop: TestContext.Current.CancellationToken));
+        InProcessGroup.Run(2, world => new Trainer(Options(whole, epochs), TrainingProgress.None, world).Run(stop: TestContext.Current.CancellationToken));
         AssertSameRun(whole, interrupted);
     }
 

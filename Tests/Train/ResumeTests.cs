@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using StaticGraph.Checkpoints;
 using StaticGraph.Train.Training;
 using Xunit;
 
@@ -53,15 +54,19 @@ public partial class ResumeTests
     }
 
     [Fact]
-    public void Sigint_during_epoch_2_then_resume_matches_the_uninterrupted_run()
+    public void Sigint_in_epoch_2_then_resume_matches_the_uninterrupted_run()
     {
         if (!File.Exists(FashionMnist)) Assert.Skip("Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
         var cli = Path.Combine(AppContext.BaseDirectory, "sgtrain.dll");
-        string[] common = ["train", "--epochs", "2", "--batch-size", "16", "--train-limit", "640", "--test-limit", "64", "--threads", "1", "--seed", "5"];
+        // Three epochs of 40 steps, interrupted at the first step of epoch 2: the signal has 79 steps to land before the
+        // run ends by itself (39 steps, about half a second on a fast machine, were once not enough on a loaded one).
+        const int steps = 3 * 640 / 16;
+        string[] common = ["train", "--epochs", "3", "--batch-size", "16", "--train-limit", "640", "--test-limit", "64", "--threads", "1", "--seed", "5"];
         var (whole, interrupted) = (NewDir(), NewDir());
         Assert.Equal(0, RunCli(cli, [.. common, "--out", whole], interruptWhen: null));
-        var exit = RunCli(cli, [.. common, "--out", interrupted], interruptWhen: "epoch 2 step");
+        var exit = RunCli(cli, [.. common, "--out", interrupted], interruptWhen: "epoch 2 step 1/");
         Assert.Equal(130, exit);
+        Assert.InRange(CheckpointFile.Read(Path.Combine(interrupted, Trainer.CheckpointName)).Step, steps / 3 + 1, steps - 1);
         Assert.Equal(0, RunCli(cli, ["train", "--resume", interrupted, "--threads", "1"], interruptWhen: null));
         RunComparison.AssertSameRun(whole, interrupted);
     }
