@@ -59,7 +59,7 @@ public partial class ResumeTests
         if (!File.Exists(FashionMnist)) Assert.Skip("Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
         var cli = Path.Combine(AppContext.BaseDirectory, "sgtrain.dll");
         // Three epochs of 40 steps, interrupted at the first step of epoch 2: the signal has 79 steps to land before the
-        // run ends by itself (39 steps, about half a second on a fast machine, were once not enough on a loaded one).
+        // run ends by itself.
         const int steps = 3 * 640 / 16;
         string[] common = ["train", "--epochs", "3", "--batch-size", "16", "--train-limit", "640", "--test-limit", "64", "--threads", "1", "--seed", "5"];
         var (whole, interrupted) = (NewDir(), NewDir());
@@ -74,7 +74,10 @@ public partial class ResumeTests
     /// <summary>Runs the CLI; sends SIGINT when a line of its output contains <paramref name="interruptWhen"/>.</summary>
     private static int RunCli(string cli, string[] args, string? interruptWhen)
     {
-        var psi = new ProcessStartInfo("dotnet", [cli, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        // A shell starts a background job with SIGINT ignored, its children inherit that, and .NET leaves an ignored SIGINT
+        // ignored (as POSIX programs do). A test run started that way (CI's was) would see the CLI shrug off the signal,
+        // so the CLI starts with SIGINT at its default, as from a terminal.
+        var psi = new ProcessStartInfo("env", ["--default-signal=INT", "dotnet", cli, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var p = Process.Start(psi)!;
         p.ErrorDataReceived += (_, _) => { };
         p.BeginErrorReadLine();
