@@ -41,7 +41,8 @@ public class TrainCommandTests
         Assert.Contains($"accuracy {testAccuracy * 100:F2}%", evalOut);
 
         var export = Path.Combine(dir, "export");
-        var (exportExit, _, exportErr) = Run("export", "--checkpoint", Path.Combine(dir, "checkpoint.sgck"), "--out", export);
+        // The run's folder names its checkpoint, as for train --resume.
+        var (exportExit, _, exportErr) = Run("export", "--checkpoint", dir, "--out", export);
         Assert.True(exportExit == 0, exportErr);
         Assert.StartsWith("program inference", File.ReadAllText(Path.Combine(export, "graph.txt")));
         Assert.StartsWith("digraph", File.ReadAllText(Path.Combine(export, "graph.dot")));
@@ -63,6 +64,15 @@ public class TrainCommandTests
         Assert.Equal(2, exit);
         Assert.Contains(expected, error);
         Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void A_folder_without_a_checkpoint_is_one_line_naming_it()
+    {
+        var empty = Directory.CreateTempSubdirectory().FullName;
+        var (exit, _, error) = Run("eval", "--checkpoint", empty);
+        Assert.Equal(2, exit);
+        Assert.Equal($"error: {empty}: a folder without checkpoint.sgck (train writes its checkpoint there)", error.Trim());
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public static class EvalCommand
     /// <summary>The command.</summary>
     public static Command Create()
     {
-        var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by train", Required = true };
+        var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by train, or the folder it wrote it to", Required = true };
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder holding the data set files" };
         var threads = new Option<int>("--threads") { Description = "CPU threads (0: all cores)" };
         var testLimit = new Option<int>("--test-limit") { Description = "Evaluate on the first N test images only (0: all)" };

@@ -17,7 +17,7 @@ public static class ExportCommand
     /// <summary>The command.</summary>
     public static Command Create()
     {
-        var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by train", Required = true };
+        var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by train, or the folder it wrote it to", Required = true };
         var outDir = new Option<string>("--out") { Description = "Output folder", Required = true };
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder holding the data set files (for the image geometry and normalisation)" };
         var format = new Option<string>("--format") { Description = "sgck (graph.txt, graph.dot, weights.sgck) or onnx (model.onnx)", DefaultValueFactory = _ => "sgck" };
