@@ -79,14 +79,14 @@ public sealed class DatasetFetcher(HttpClient http, IFetchProgress? progress = n
         }
         catch (HttpRequestException e)
         {
-            throw new FetchException($"{file.FileName}: cannot download {url}: {e.Message}", e);
+            throw new FetchException($"{file.FileName}: cannot download {url}: {e.Message}", e) { Unreachable = true };
         }
         using (response)
         {
             // The partial file is already whole: what it holds is checked next.
             if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && have > 0) return;
             if (!response.IsSuccessStatusCode)
-                throw new FetchException($"{file.FileName}: {url} answered {(int)response.StatusCode} {response.ReasonPhrase}");
+                throw new FetchException($"{file.FileName}: {url} answered {(int)response.StatusCode} {response.ReasonPhrase}") { Unreachable = true };
             // 206 continues the partial file; a server that ignores Range sends everything again (200).
             var resume = response.StatusCode == HttpStatusCode.PartialContent && response.Content.Headers.ContentRange?.From == have;
             var start = resume ? have : 0;

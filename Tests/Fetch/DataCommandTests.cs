@@ -38,6 +38,19 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_mirror_without_the_files_is_one_line_naming_the_file_and_the_answer()
+    {
+        using var server = new LoopbackServer();
+
+        var (exit, _, error) = Cli.Run("data", "fetch", "mnist", "--dir", _dir, "--mirror", server.BaseUrl.ToString());
+
+        Assert.Equal(2, exit);
+        // The suggestion of a mirror is for the publisher's address only.
+        Assert.Equal($"error: train-images-idx3-ubyte.gz: {server.BaseUrl}train-images-idx3-ubyte.gz answered 404 Not Found", error.Trim());
+        Assert.False(Directory.Exists(_dir));
+    }
+
+    [Fact]
     public void Unknown_data_set_and_bad_mirror_are_one_line_each()
     {
         var (exit, _, error) = Cli.Run("data", "fetch", "imagenet", "--dir", _dir);

@@ -84,6 +84,7 @@ public sealed class FetchTests : IDisposable
         Assert.StartsWith("payload.gz: ", e.Message);
         Assert.Contains("truncated", e.Message);
         Assert.DoesNotContain('\n', e.Message);
+        Assert.False(e.Unreachable);
         Assert.False(Directory.Exists(Folder), string.Join(", ", FilesLeft()));
     }
 
@@ -142,6 +143,17 @@ public sealed class FetchTests : IDisposable
 
         Assert.StartsWith($"payload.gz: cannot download http://127.0.0.1:{port}/payload.gz: ", e.Message);
         Assert.DoesNotContain('\n', e.Message);
+        Assert.True(e.Unreachable);
+        Assert.False(Directory.Exists(Folder));
+    }
+
+    [Fact]
+    public void A_file_the_server_does_not_have_is_one_line_with_its_answer()
+    {
+        var e = Assert.Throws<FetchException>(() => Fetch(_toy.Source(_server.BaseUrl)));
+
+        Assert.Equal($"payload.gz: {new Uri(_server.BaseUrl, "payload.gz")} answered 404 Not Found", e.Message);
+        Assert.True(e.Unreachable);
         Assert.False(Directory.Exists(Folder));
     }
 

@@ -23,7 +23,16 @@ public static class DataCommand
             var folder = r.GetValue(dir) ?? DatasetFolders.UserCacheFor(source.Name);
             var mirrorUri = r.GetValue(mirror) is { } m ? ParseMirror(m) : null;
             using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(30) }) { Timeout = TimeSpan.FromMinutes(2) };
-            var fetched = WithProgress(progress => new DatasetFetcher(http, progress).FetchAsync(source, folder, mirrorUri).GetAwaiter().GetResult());
+            IReadOnlyList<string> fetched;
+            try
+            {
+                fetched = WithProgress(progress => new DatasetFetcher(http, progress).FetchAsync(source, folder, mirrorUri).GetAwaiter().GetResult());
+            }
+            catch (FetchException e) when (e.Unreachable && mirrorUri is null)
+            {
+                // Publishers move or close their pages; the checksums make any copy safe to take.
+                throw new FetchException($"{e.Message}; --mirror URL takes the same files from a mirror", e);
+            }
             Console.WriteLine(fetched.Count == 0
                 ? $"{source.Title} is already in {Path.GetFullPath(folder)} and verified"
                 : $"{source.Title}: {string.Join(", ", fetched)} downloaded and verified into {Path.GetFullPath(folder)}");
