@@ -14,6 +14,9 @@ public static class OursBench
     /// <summary>Untimed steps before the clock starts, on both sides.</summary>
     public const int WarmupSteps = 3;
 
+    /// <summary>Lines of the profile's breakdown by input shapes (a model's layers of one kind differ mostly in shape).</summary>
+    private const int ShapesShown = 12;
+
     /// <summary>
     /// Measures <paramref name="workload"/>. With <paramref name="memory"/> it also takes the memory measure: on the
     /// CPU the peak resident set during the timed steps minus the resident set before the model was built (meaningful
@@ -57,6 +60,9 @@ public static class OursBench
             var processor = profiled.ProcessorTimeByOp().ToDictionary(p => p.Op, p => p.Seconds);
             foreach (var (op, seconds, calls) in profiled.ProfileByOp())
                 profile.WriteLine($"{op,-28} {seconds / settings.Steps * 1000,9:F2} ms/step {calls / settings.Steps,5} calls/step {processor[op] / settings.Steps * 1000,9:F2} ms/step of processor time");
+            profile.WriteLine($"the {ShapesShown} slowest by input shapes:");
+            foreach (var (op, inputs, seconds, calls) in profiled.ProfileByShape().Take(ShapesShown))
+                profile.WriteLine($"  {op,-26} {inputs,-44} {seconds / settings.Steps * 1000,9:F2} ms/step {calls / settings.Steps,5} calls/step");
         }
         return new OursResult(imagesPerSecond, session.ParameterCount, mib);
     }

@@ -22,7 +22,7 @@ public sealed unsafe class CpuExecutable : Executable
     private readonly (CpuTensor From, CpuTensor To)[] _updates = [];
     private readonly CpuWorkers _workers;
     private readonly CpuContext _context = null!;
-    private readonly Dictionary<string, (long Ticks, TimeSpan Cpu, int Calls)> _profile = new(StringComparer.Ordinal);
+    private readonly Dictionary<Node, (long Ticks, TimeSpan Cpu, int Calls)> _profile = [];
 
     internal CpuExecutable(GraphProgram program, CompileOptions options, bool fuse = true)
         : base(program)
@@ -85,13 +85,23 @@ public sealed unsafe class CpuExecutable : Executable
     public override long AllocatedBytes =>
         _arena.Bytes + ScratchBytes + _constants.Sum(c => c.Bytes) + Variables.Names.Sum(n => Variables.Get(n).Type.SizeInBytes);
 
-    /// <summary>When set, the time of every kernel is accumulated per op name (see <see cref="ProfileByOp"/>).</summary>
+    /// <summary>When set, the time of every kernel is accumulated per node (see <see cref="ProfileByOp"/> and <see cref="ProfileByShape"/>).</summary>
     public bool Profile { get; set; }
 
     /// <summary>Accumulated seconds and call counts per op name, slowest first.</summary>
     public IReadOnlyList<(string Op, double Seconds, int Calls)> ProfileByOp() =>
-        _profile.Select(kv => (kv.Key, kv.Value.Ticks / (double)System.Diagnostics.Stopwatch.Frequency, kv.Value.Calls))
-                .OrderByDescending(p => p.Item2).ToList();
+        [.. _profile.GroupBy(kv => kv.Key.Op.Name, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.Sum(kv => kv.Value.Ticks) / (double)System.Diagnostics.Stopwatch.Frequency, g.Sum(kv => kv.Value.Calls)))
+            .OrderByDescending(p => p.Item2)];
+
+    /// <summary>
+    /// Accumulated seconds and call counts per op name and input shapes (<c>[128,64,7,7] [64,64,3,3]</c>), slowest first:
+    /// which layers of a model an op's time goes to.
+    /// </summary>
+    public IReadOnlyList<(string Op, string Inputs, double Seconds, int Calls)> ProfileByShape() =>
+        [.. _profile.GroupBy(kv => (kv.Key.Op.Name, Inputs: string.Join(" ", kv.Key.Inputs.Select(i => i.Shape))))
+            .Select(g => (g.Key.Name, g.Key.Inputs, g.Sum(kv => kv.Value.Ticks) / (double)System.Diagnostics.Stopwatch.Frequency, g.Sum(kv => kv.Value.Calls)))
+            .OrderByDescending(p => p.Item3)];
 
     /// <summary>
     /// The processor time of the process while each op's kernels ran, per op name, slowest first. On a machine shared
@@ -100,7 +110,9 @@ public sealed unsafe class CpuExecutable : Executable
     /// also counts the workers' spinning at the end of a kernel).
     /// </summary>
     public IReadOnlyList<(string Op, double Seconds, int Calls)> ProcessorTimeByOp() =>
-        _profile.Select(kv => (kv.Key, kv.Value.Cpu.TotalSeconds, kv.Value.Calls)).OrderByDescending(p => p.Item2).ToList();
+        [.. _profile.GroupBy(kv => kv.Key.Op.Name, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.Sum(kv => kv.Value.Cpu.TotalSeconds), g.Sum(kv => kv.Value.Calls)))
+            .OrderByDescending(p => p.Item2)];
 
     /// <inheritdoc/>
     protected override void WriteInput(Node input, ReadOnlySpan<byte> bytes) => bytes.CopyTo(new Span<byte>(_tensors[input].Data, bytes.Length));
@@ -117,8 +129,8 @@ public sealed unsafe class CpuExecutable : Executable
             kernel.Run(_context);
             if (Profile)
             {
-                var (ticks, processor, calls) = _profile.GetValueOrDefault(node.Op.Name);
-                _profile[node.Op.Name] = (ticks + System.Diagnostics.Stopwatch.GetTimestamp() - start, processor + Environment.CpuUsage.TotalTime - cpu, calls + 1);
+                var (ticks, processor, calls) = _profile.GetValueOrDefault(node);
+                _profile[node] = (ticks + System.Diagnostics.Stopwatch.GetTimestamp() - start, processor + Environment.CpuUsage.TotalTime - cpu, calls + 1);
             }
             if (CheckFinite)
             {
