@@ -47,6 +47,10 @@ public sealed class CpuWorkers : IDisposable
             _threads[i] = new Thread(() => Loop(worker)) { IsBackground = true, Name = $"cpu-worker-{worker}" };
             _threads[i].Start();
         }
+        // The first wait of a thread that blocks allocates (the event's lock, the thread's waiter: 24 to 88 bytes measured),
+        // and would do so in whichever step first has the caller wait for a worker, which under load can be any step. Pay
+        // it now, on the thread that builds the workers (the one that runs the steps, as a rule), with a wait that times out.
+        if (_threads.Length > 0) _done.Wait(1);
     }
 
     /// <summary>Number of workers, the calling thread included.</summary>
