@@ -15,7 +15,7 @@ namespace StaticGraph.Onnx;
 /// </summary>
 public static class OnnxExporter
 {
-    /// <summary>The ONNX operator set the model imports (18: Split's num_outputs and ReduceMean's axes input).</summary>
+    /// <summary>The ONNX operator set the model imports (18: ReduceMean's and ReduceMax's axes as an input).</summary>
     public const int OpsetVersion = 18;
 
     /// <summary>The IR version written: 8, the one opset 18 requires.</summary>

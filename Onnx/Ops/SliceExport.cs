@@ -4,8 +4,9 @@ namespace StaticGraph.Onnx.Ops;
 
 /// <summary>
 /// slice → Slice over the non-batch axes. On the batch axis a whole-range slice is left out, and a slice
-/// whose bounds are multiples of B (the first view of Dual-Cutout's stacked batch) becomes Split into k
-/// equal parts and the chosen parts, which is right for any N. Other batch-axis slices are refused.
+/// whose bounds are multiples of B (the first view of Dual-Cutout's stacked batch) becomes a Slice of the
+/// chosen parts of k equal parts, with bounds computed from the runtime row count, which is right for any N.
+/// Other batch-axis slices are refused.
 /// </summary>
 [OnnxExportFor(typeof(SliceOp))]
 internal sealed class SliceExport : IOnnxOpExport
@@ -40,13 +41,22 @@ internal sealed class SliceExport : IOnnxOpExport
         cx.Define(node, y, factor);
     }
 
+    /// <summary>
+    /// Parts <c>[from, to)</c> of <paramref name="source"/>'s batch axis cut into <paramref name="parts"/> equal parts, for
+    /// any runtime batch: one Slice whose bounds are computed from the tensor's own row count (Shape, then Div and Mul).
+    /// Split would need opset 18's num_outputs for a symbolic batch, which checkers of earlier opsets refuse.
+    /// </summary>
     private static string TakeBatchParts(ExportContext cx, Node node, string source, int parts, int from, int to)
     {
-        var names = Enumerable.Range(0, parts).Select(i => cx.TempName(node, $"part{i}")).ToArray();
-        cx.Emit(node, "Split", [source], names, OnnxAttributes.Int("axis", 0), OnnxAttributes.Int("num_outputs", parts));
-        if (to - from == 1) return names[from];
-        var joined = cx.TempName(node, "parts");
-        cx.Emit(node, "Concat", names[from..to], joined, OnnxAttributes.Int("axis", 0));
-        return joined;
+        var rows = cx.TempName(node, "rows");
+        cx.Emit(node, "Shape", [source], rows, OnnxAttributes.Int("start", 0), OnnxAttributes.Int("end", 1));
+        var part = cx.TempName(node, "part_rows");
+        cx.Emit(node, "Div", [rows, cx.Int64s(node, "part_count", parts)], part);
+        var (starts, ends) = (cx.TempName(node, "part_starts"), cx.TempName(node, "part_ends"));
+        cx.Emit(node, "Mul", [part, cx.Int64s(node, "first_part", from)], starts);
+        cx.Emit(node, "Mul", [part, cx.Int64s(node, "end_part", to)], ends);
+        var taken = cx.TempName(node, "batch_parts");
+        cx.Emit(node, "Slice", [source, starts, ends, cx.Int64s(node, "batch_axis", 0)], taken);
+        return taken;
     }
 }
