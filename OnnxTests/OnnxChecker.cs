@@ -14,11 +14,12 @@ internal static class OnnxChecker
 
     private const string Script = """
         import sys
+        model = sys.stdin.buffer.read()
         try:
             import onnx
         except ImportError:
             sys.exit(3)
-        onnx.checker.check_model(onnx.load_from_string(sys.stdin.buffer.read()), full_check=True)
+        onnx.checker.check_model(onnx.load_from_string(model), full_check=True)
         print(onnx.__version__)
         """;
 
