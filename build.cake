@@ -100,31 +100,34 @@ Task("Test").IsDependentOn("Build").IsDependentOn("Format").IsDependentOn("Examp
 // "FAILED Namespace.Class.Method(args): first lines of the message" for every failed or errored test case of the run's JUnit reports.
 IEnumerable<string> Failures(string results)
 {
-    foreach (var file in System.IO.Directory.Exists(results) ? System.IO.Directory.GetFiles(results, "*.junit.xml", System.IO.SearchOption.AllDirectories) : Array.Empty<string>())
-        foreach (var test in System.Xml.Linq.XDocument.Load(file).Descendants("testcase"))
-        {
-            var failure = test.Element("failure") ?? test.Element("error");
-            if (failure is null) continue;
-            var message = string.Join("\n", ((string)failure.Attribute("message") ?? failure.Value).Split('\n').Take(12));
-            var trace = string.Join("\n", failure.Value.Split('\n').Where(l => l.TrimStart().StartsWith("at ") && !l.TrimStart().StartsWith("at System.")).Take(6));
-            yield return $"FAILED {(string)test.Attribute("name")}: {message}\n{trace}";
-        }
+    foreach (var test in TestCases(results))
+    {
+        var failure = test.Element("failure") ?? test.Element("error");
+        if (failure is null) continue;
+        var message = string.Join("\n", ((string)failure.Attribute("message") ?? failure.Value).Split('\n').Take(12));
+        var trace = string.Join("\n", failure.Value.Split('\n').Where(l => l.TrimStart().StartsWith("at ") && !l.TrimStart().StartsWith("at System.")).Take(6));
+        yield return $"FAILED {(string)test.Attribute("name")}: {message}\n{trace}";
+    }
 }
+
+// Every <testcase> of the run's JUnit reports.
+IEnumerable<System.Xml.Linq.XElement> TestCases(string results) =>
+    (System.IO.Directory.Exists(results) ? System.IO.Directory.GetFiles(results, "*.junit.xml", System.IO.SearchOption.AllDirectories) : Array.Empty<string>())
+        .SelectMany(file => System.Xml.Linq.XDocument.Load(file).Descendants("testcase"));
 
 // "conformance: N cases (cpu-f32 a, ..., gpu-f32 b skipped, ...)": the conformance kit's tests as the run reported them,
 // counted per test class named *ConformanceTests (CpuF32ConformanceTests is "cpu-f32"), with how many were skipped.
 string ConformanceLine(string results)
 {
     var classes = new SortedDictionary<string, (int Cases, int Skipped, int Failed)>(StringComparer.Ordinal);
-    foreach (var file in System.IO.Directory.Exists(results) ? System.IO.Directory.GetFiles(results, "*.junit.xml", System.IO.SearchOption.AllDirectories) : Array.Empty<string>())
-        foreach (var test in System.Xml.Linq.XDocument.Load(file).Descendants("testcase"))
-        {
-            var name = ((string)test.Attribute("classname") ?? "").Split('.').Last();
-            if (!name.EndsWith("ConformanceTests")) continue;
-            var label = System.Text.RegularExpressions.Regex.Replace(name[..^"ConformanceTests".Length], "(?<=[a-z0-9])(?=[A-Z])", "-").ToLowerInvariant();
-            var (cases, skipped, failed) = classes.GetValueOrDefault(label);
-            classes[label] = (cases + 1, skipped + (test.Element("skipped") is null ? 0 : 1), failed + (test.Element("failure") is null && test.Element("error") is null ? 0 : 1));
-        }
+    foreach (var test in TestCases(results))
+    {
+        var name = ((string)test.Attribute("classname") ?? "").Split('.').Last();
+        if (!name.EndsWith("ConformanceTests")) continue;
+        var label = System.Text.RegularExpressions.Regex.Replace(name[..^"ConformanceTests".Length], "(?<=[a-z0-9])(?=[A-Z])", "-").ToLowerInvariant();
+        var (cases, skipped, failed) = classes.GetValueOrDefault(label);
+        classes[label] = (cases + 1, skipped + (test.Element("skipped") is null ? 0 : 1), failed + (test.Element("failure") is null && test.Element("error") is null ? 0 : 1));
+    }
     if (classes.Count == 0) return "conformance: no conformance tests were reported";
     string Part(KeyValuePair<string, (int Cases, int Skipped, int Failed)> c) =>
         $"{c.Key} {c.Value.Cases}" + (c.Value.Skipped == c.Value.Cases ? " skipped" : c.Value.Skipped > 0 ? $" ({c.Value.Skipped} skipped)" : "")

@@ -14,7 +14,7 @@ namespace StaticGraph.Tests.Distributed;
 /// run as the in-process ranks, a killed rank, ranks with different programs, and SIGINT then resume. Without mpirun or
 /// the data set every test reports skipped, saying which.
 /// </summary>
-public partial class MpiRunTests
+public class MpiRunTests
 {
     private const string FashionMnist = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
 
@@ -140,7 +140,7 @@ public partial class MpiRunTests
         Assert.True(launch.WaitForLine("epoch 1 step 1/", TimeSpan.FromMinutes(2)), $"training did not start:\n{launch.Output}");
         var victim = RankProcess(launch.Id, rank: 1);
         var clock = Stopwatch.StartNew();
-        Assert.Equal(0, SendSignal(victim, SigKill));
+        Assert.Equal(0, Signals.Send(victim, Signals.Kill));
         var exit = launch.Wait(TimeSpan.FromSeconds(60));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60));
         Assert.NotEqual(0, exit);
@@ -178,7 +178,7 @@ public partial class MpiRunTests
         using (var launch = new Launch(["--mca", "odls_base_sigkill_timeout", "10", .. SelfLaunch.MpirunArguments(2, [.. Common, "--epochs", $"{epochs}", "--out", interrupted])]))
         {
             Assert.True(launch.WaitForLine("epoch 1 step 1/", TimeSpan.FromMinutes(2)), $"training did not start:\n{launch.Output}");
-            Assert.Equal(0, SendSignal(launch.Id, SigInt));
+            Assert.Equal(0, Signals.Send(launch.Id, Signals.Interrupt));
             launch.Wait(TimeSpan.FromSeconds(60));
             Assert.Contains("stopped; checkpoint written. Continue with: mpirun -np 2 sgtrain train --resume", launch.Output);
         }
@@ -213,9 +213,4 @@ public partial class MpiRunTests
         }
         throw new InvalidOperationException($"no process of rank {rank} under mpirun {mpirun}");
     }
-
-    private const int SigInt = 2, SigKill = 9;
-
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill")]
-    private static partial int SendSignal(int pid, int signal);
 }

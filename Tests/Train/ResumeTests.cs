@@ -6,7 +6,7 @@ using Xunit;
 namespace StaticGraph.Tests.Train;
 
 /// <summary>A run stopped at any step and resumed equals the run that never stopped, bit for bit.</summary>
-public partial class ResumeTests
+public class ResumeTests
 {
     private const string FashionMnist = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
 
@@ -88,17 +88,12 @@ public partial class ResumeTests
             {
                 sent = true;
                 // Straight from this process: spawning `kill` took long enough on a loaded machine for the epoch to end first.
-                Assert.Equal(0, SendSignal(p.Id, SigInt));
+                Assert.Equal(0, Signals.Send(p.Id, Signals.Interrupt));
             }
         }
         p.WaitForExit();
         return p.ExitCode;
     }
-
-    private const int SigInt = 2;
-
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill")]
-    private static partial int SendSignal(int pid, int signal);
 
     [Fact]
     public void A_diverging_run_stops_naming_the_step_and_the_node()

@@ -32,10 +32,10 @@ public static class CheckpointSession
     }
 
     /// <summary>The checkpoint file <paramref name="path"/> names: itself, or the one <c>train</c> writes in that folder.</summary>
-    public static string FileOf(string path)
+    private static string FileOf(string path)
     {
         if (!Directory.Exists(path)) return path;
-        var file = Path.Combine(path, Trainer.CheckpointName);
+        var file = Trainer.CheckpointIn(path);
         return File.Exists(file) ? file : throw new FileNotFoundException($"{path}: a folder without {Trainer.CheckpointName} (train writes its checkpoint there)");
     }
 }

@@ -115,7 +115,7 @@ public static class TrainCommand
             if (r.GetValue(resume) is { } dir)
             {
                 // Rank 0 reads the checkpoint's options and shares them: the other ranks may run where the file is not.
-                var path = Path.Combine(dir, Trainer.CheckpointName);
+                var path = Trainer.CheckpointIn(dir);
                 var json = world.FromRoot(() => System.Text.Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(Trainer.OptionsOf(CheckpointFile.Read(path)))));
                 var saved = System.Text.Json.JsonSerializer.Deserialize<TrainOptions>(json)!;
                 options = saved with { OutDir = dir, Threads = options.Threads, Device = options.Device, Precision = options.Precision, DataDir = options.DataDir ?? saved.DataDir };

@@ -39,6 +39,9 @@ public sealed class Trainer(TrainOptions options, ITrainingProgress progress, IC
     /// <summary>File name of the checkpoint in the output folder.</summary>
     public const string CheckpointName = "checkpoint.sgck";
 
+    /// <summary>The checkpoint a run writes into <paramref name="folder"/>.</summary>
+    public static string CheckpointIn(string folder) => Path.Combine(folder, CheckpointName);
+
     private const string OptionsKey = "options";
     private const string WorldKey = "world_size";
     private readonly ICommunicator _world = world ?? SingleProcess.Instance;
@@ -74,7 +77,7 @@ public sealed class Trainer(TrainOptions options, ITrainingProgress progress, IC
         step.GuardUpdates = true;
         using var evaluator = new Evaluator(session);
         var metricsPath = Path.Combine(options.OutDir, "metrics.csv");
-        var checkpointPath = Path.Combine(options.OutDir, CheckpointName);
+        var checkpointPath = CheckpointIn(options.OutDir);
 
         var history = new List<EpochMetrics>();
         var partial = new EpochSums(0, 0, 0, 0);

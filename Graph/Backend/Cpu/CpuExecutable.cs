@@ -90,9 +90,7 @@ public sealed unsafe class CpuExecutable : Executable
 
     /// <summary>Accumulated seconds and call counts per op name, slowest first.</summary>
     public IReadOnlyList<(string Op, double Seconds, int Calls)> ProfileByOp() =>
-        [.. _profile.GroupBy(kv => kv.Key.Op.Name, StringComparer.Ordinal)
-            .Select(g => (g.Key, g.Sum(kv => kv.Value.Ticks) / (double)System.Diagnostics.Stopwatch.Frequency, g.Sum(kv => kv.Value.Calls)))
-            .OrderByDescending(p => p.Item2)];
+        ByOp(p => p.Ticks / (double)System.Diagnostics.Stopwatch.Frequency);
 
     /// <summary>
     /// Accumulated seconds and call counts per op name and input shapes (<c>[128,64,7,7] [64,64,3,3]</c>), slowest first:
@@ -109,9 +107,11 @@ public sealed unsafe class CpuExecutable : Executable
     /// processor time does not, so with one thread it is the kernels' own cost whatever the load (with several, it
     /// also counts the workers' spinning at the end of a kernel).
     /// </summary>
-    public IReadOnlyList<(string Op, double Seconds, int Calls)> ProcessorTimeByOp() =>
+    public IReadOnlyList<(string Op, double Seconds, int Calls)> ProcessorTimeByOp() => ByOp(p => p.Cpu.TotalSeconds);
+
+    private List<(string Op, double Seconds, int Calls)> ByOp(Func<(long Ticks, TimeSpan Cpu, int Calls), double> seconds) =>
         [.. _profile.GroupBy(kv => kv.Key.Op.Name, StringComparer.Ordinal)
-            .Select(g => (g.Key, g.Sum(kv => kv.Value.Cpu.TotalSeconds), g.Sum(kv => kv.Value.Calls)))
+            .Select(g => (g.Key, g.Sum(kv => seconds(kv.Value)), g.Sum(kv => kv.Value.Calls)))
             .OrderByDescending(p => p.Item2)];
 
     /// <inheritdoc/>
